@@ -45,8 +45,8 @@ func TestAccessLog(t *testing.T) {
 			wantStatus: 200, wantBytes: 2, wantPath: "/graphql", wantLevel: "INFO",
 		},
 		{
-			name:       "nothing written is 200",
-			method:     http.MethodGet, target: "/healthz",
+			name:   "nothing written is 200",
+			method: http.MethodGet, target: "/healthz",
 			handler:    func(http.ResponseWriter, *http.Request) {},
 			wantStatus: 200, wantBytes: 0, wantPath: "/healthz", wantLevel: "INFO",
 		},

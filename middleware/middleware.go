@@ -12,7 +12,8 @@
 //		middleware.RequestID,
 //		middleware.AccessLog(logger),
 //		middleware.Recover(logger),
-//		corsMiddleware,
+//		corsMiddleware,        // middleware.CORS(opts)
+//		crossOriginGuard,      // middleware.CrossOriginGuard(opts), same opts
 //		middleware.MaxBody(1<<20),
 //		middleware.CSRF,
 //		middleware.Auth,
