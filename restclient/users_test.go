@@ -834,4 +834,3 @@ func TestSHA256Hex(t *testing.T) {
 	assert.Equal(t, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855", restclient.SHA256Hex(""))
 	assert.Equal(t, "f52fbd32b2b3b86ff88ef6c490628285f482af15ddcb29541f94bcf526a3f6c7", restclient.SHA256Hex("hunter2"))
 }
-
