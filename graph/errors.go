@@ -1,0 +1,195 @@
+package graph
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/rocketgql/rocketgql/graph/model"
+	"github.com/rocketgql/rocketgql/restclient"
+)
+
+// Error codes: the stable `extensions.code` of every error the gateway answers. Clients branch on
+// these, never on messages.
+const (
+	CodeUnauthenticated     = "UNAUTHENTICATED"
+	CodeForbidden           = "FORBIDDEN"
+	CodeNotFound            = "NOT_FOUND"
+	CodeBadUserInput        = "BAD_USER_INPUT"
+	CodeTwoFactorRequired   = "TWO_FACTOR_REQUIRED"
+	CodeTwoFactorInvalid    = "TWO_FACTOR_INVALID"
+	CodeRateLimited         = "RATE_LIMITED"
+	CodeUpstreamUnavailable = "UPSTREAM_UNAVAILABLE"
+	CodeUpstreamError       = "UPSTREAM_ERROR"
+	CodeInternal            = "INTERNAL"
+)
+
+// notFoundError is the gateway's own "no such thing", e.g. an id a batch did not return.
+type notFoundError struct{ msg string }
+
+func (e *notFoundError) Error() string { return e.msg }
+
+func notFoundf(format string, args ...any) error {
+	return &notFoundError{msg: fmt.Sprintf(format, args...)}
+}
+
+func badInputf(format string, args ...any) error {
+	return &model.InputError{Message: fmt.Sprintf(format, args...)}
+}
+
+// upstreamNotFound lists the Rocket.Chat answers that mean "no such user": 400s, as the server
+// reports unknown users with a failure envelope rather than a 404.
+var upstreamNotFound = map[string]bool{
+	"error-invalid-user":    true,
+	"error-invalid-user-id": true,
+	"invalid-user":          true,
+}
+
+var upstreamForbidden = map[string]bool{
+	"error-action-not-allowed": true,
+	"error-not-allowed":        true,
+	"not-authorized":           true,
+	"error-not-authorized":     true,
+	"error-forbidden":          true,
+	"error-unauthorized":       true,
+}
+
+// classified is what a client may learn of an error.
+type classified struct {
+	code     string
+	message  string
+	ext      map[string]any
+	internal bool // log the cause: the client only gets a generic message
+}
+
+// classify maps any error a resolver returns to its code and a message safe to show: upstream
+// messages are shown without their `[code]` suffix; tokens never reach an error, and transport
+// details (addresses, Go error texts) stay in the log.
+func classify(err error, now time.Time) classified {
+	var (
+		inputErr *model.InputError
+		nf       *notFoundError
+		rl       *restclient.RateLimitError
+		er       *restclient.ErrorResponse
+		te       *restclient.TransportError
+		de       *restclient.DecodeError
+	)
+	switch {
+	case errors.As(err, &inputErr):
+		return classified{code: CodeBadUserInput, message: inputErr.Message}
+	case errors.As(err, &nf):
+		return classified{code: CodeNotFound, message: nf.msg}
+	case errors.As(err, &rl):
+		secs := int(math.Ceil(rl.RetryAfter(now).Seconds()))
+		if secs < 1 {
+			secs = 1
+		}
+		return classified{code: CodeRateLimited,
+			message: fmt.Sprintf("Rocket.Chat rate limit reached: retry in %d s", secs),
+			ext:     map[string]any{"retryAfterSeconds": secs}}
+	case errors.As(err, &er):
+		return classifyResponse(er)
+	case errors.As(err, &de):
+		return classified{code: CodeUpstreamError, message: "Rocket.Chat sent an answer the gateway could not read", internal: true}
+	case errors.As(err, &te):
+		return classified{code: CodeUpstreamUnavailable, message: "Rocket.Chat could not be reached", internal: true}
+	case errors.Is(err, context.DeadlineExceeded):
+		return classified{code: CodeUpstreamUnavailable, message: "Rocket.Chat did not answer in time", internal: true}
+	}
+	return classified{code: CodeInternal, message: "internal error", internal: true}
+}
+
+func classifyResponse(er *restclient.ErrorResponse) classified {
+	msg := upstreamMessage(er.Message)
+	var ext map[string]any
+	if er.ErrorType != "" {
+		ext = map[string]any{"upstreamErrorType": er.ErrorType}
+	}
+	if ch, ok := restclient.IsTwoFactorRequired(er); ok {
+		if ext == nil {
+			ext = map[string]any{}
+		}
+		ext["method"] = ch.Method
+		if ch.Invalid {
+			return classified{code: CodeTwoFactorInvalid, message: "the two-factor code is invalid", ext: ext}
+		}
+		methods := ch.AvailableMethods
+		if methods == nil {
+			methods = []string{}
+		}
+		ext["availableMethods"] = methods
+		ext["codeGenerated"] = ch.CodeGenerated
+		return classified{code: CodeTwoFactorRequired,
+			message: "two-factor authentication required: retry with the twoFactor argument or the X-2fa-Code and X-2fa-Method headers",
+			ext:     ext}
+	}
+	switch {
+	case er.StatusCode == http.StatusUnauthorized:
+		return classified{code: CodeUnauthenticated, message: "authentication required: send X-User-Id and X-Auth-Token of a valid session", ext: ext}
+	case er.StatusCode == http.StatusForbidden || upstreamForbidden[er.ErrorType]:
+		return classified{code: CodeForbidden, message: orDefault(msg, "not allowed"), ext: ext}
+	case er.StatusCode == http.StatusNotFound || upstreamNotFound[er.ErrorType] || strings.EqualFold(msg, "User not found."):
+		return classified{code: CodeNotFound, message: orDefault(msg, "not found"), ext: ext}
+	case er.StatusCode == http.StatusBadGateway || er.StatusCode == http.StatusServiceUnavailable || er.StatusCode == http.StatusGatewayTimeout:
+		return classified{code: CodeUpstreamUnavailable, message: "Rocket.Chat is unavailable", ext: ext, internal: true}
+	case er.StatusCode >= 500:
+		return classified{code: CodeUpstreamError, message: "Rocket.Chat failed to answer the request", ext: ext, internal: true}
+	case er.StatusCode >= 400:
+		return classified{code: CodeBadUserInput, message: orDefault(msg, "Rocket.Chat refused the request"), ext: ext}
+	}
+	return classified{code: CodeUpstreamError, message: "Rocket.Chat answered unexpectedly", ext: ext, internal: true}
+}
+
+// upstreamMessage drops the `[error-code]` suffix Rocket.Chat appends: the code is in extensions.
+func upstreamMessage(s string) string {
+	s = strings.TrimSpace(s)
+	if i := strings.LastIndex(s, " ["); i > 0 && strings.HasSuffix(s, "]") {
+		s = s[:i]
+	}
+	return s
+}
+
+func orDefault(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}
+
+// ErrorPresenter returns the one place where resolver errors become GraphQL errors. Errors the
+// GraphQL engine itself raised (parse, validation, variables) keep their own codes. Internal
+// causes are logged with the operation's request id, never sent.
+func ErrorPresenter(logger *slog.Logger, requestID func(context.Context) string) graphql.ErrorPresenterFunc {
+	return func(ctx context.Context, err error) *gqlerror.Error {
+		gqlErr := graphql.DefaultErrorPresenter(ctx, err)
+		cause := gqlErr.Unwrap()
+		if cause == nil {
+			return gqlErr // raised by gqlgen/gqlparser with its own code and message
+		}
+		c := classify(cause, time.Now())
+		if c.internal {
+			logger.ErrorContext(ctx, "resolver error",
+				slog.String("request_id", requestID(ctx)),
+				slog.String("code", c.code),
+				slog.String("path", gqlErr.Path.String()),
+				slog.String("error", cause.Error()))
+		}
+		gqlErr.Message = c.message
+		gqlErr.Err = nil
+		ext := make(map[string]any, len(c.ext)+1)
+		for k, v := range c.ext {
+			ext[k] = v
+		}
+		ext["code"] = c.code
+		gqlErr.Extensions = ext
+		return gqlErr
+	}
+}

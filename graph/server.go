@@ -1,0 +1,67 @@
+package graph
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/handler"
+	"github.com/99designs/gqlgen/graphql/handler/extension"
+	"github.com/99designs/gqlgen/graphql/handler/lru"
+	"github.com/99designs/gqlgen/graphql/handler/transport"
+	"github.com/vektah/gqlparser/v2/ast"
+)
+
+// ServerOptions configures the GraphQL engine.
+type ServerOptions struct {
+	Logger *slog.Logger
+	// RequestID names the request an operation belongs to, for the log.
+	RequestID func(context.Context) string
+	// Introspection can be turned off for production.
+	Introspection bool
+	// MaxUploadSize bounds a multipart avatar upload.
+	MaxUploadSize int64
+}
+
+// errPanic is what a client sees of a resolver panic; the panic itself goes to the log.
+var errPanic = errors.New("resolver panic")
+
+// NewServer builds the GraphQL handler: the schema and its resolvers, the transports, a cache of
+// parsed queries (parsing is per query text, not per request), per-operation loaders and the one
+// error presenter.
+func NewServer(r *Resolver, opts ServerOptions) *handler.Server {
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	if opts.RequestID == nil {
+		opts.RequestID = func(context.Context) string { return "" }
+	}
+	if opts.MaxUploadSize <= 0 {
+		opts.MaxUploadSize = 8 << 20
+	}
+	srv := handler.New(NewExecutableSchema(Config{Resolvers: r}))
+	srv.AddTransport(transport.GET{})
+	srv.AddTransport(transport.POST{})
+	srv.AddTransport(transport.MultipartForm{MaxUploadSize: opts.MaxUploadSize, MaxMemory: opts.MaxUploadSize})
+	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	if opts.Introspection {
+		srv.Use(extension.Introspection{})
+	}
+	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+		return next(r.WithLoaders(ctx))
+	})
+	srv.AroundRootFields(func(ctx context.Context, next graphql.RootResolver) graphql.Marshaler {
+		if op := graphql.GetOperationContext(ctx); op.Operation != nil && op.Operation.Operation == ast.Mutation {
+			ctx = r.twoFactorContext(ctx, nil)
+		}
+		return next(ctx)
+	})
+	srv.SetErrorPresenter(ErrorPresenter(opts.Logger, opts.RequestID))
+	srv.SetRecoverFunc(func(ctx context.Context, p any) error {
+		opts.Logger.ErrorContext(ctx, "panic in resolver",
+			slog.String("request_id", opts.RequestID(ctx)), slog.Any("panic", p))
+		return errPanic
+	})
+	return srv
+}
