@@ -77,7 +77,7 @@ var loadAssets = sync.OnceValue(func() *assetSet {
 		a := &asset{name: path.Base(file), contentType: contentType, hash: hex.EncodeToString(sum[:8]), body: body}
 		var buf bytes.Buffer
 		zw, _ := gzip.NewWriterLevel(&buf, gzip.DefaultCompression) // a valid level never fails
-		_, _ = zw.Write(body)                                    // writes to a bytes.Buffer do not fail
+		_, _ = zw.Write(body)                                       // writes to a bytes.Buffer do not fail
 		_ = zw.Close()
 		if buf.Len() < len(body)*9/10 {
 			a.gzipped = buf.Bytes()
