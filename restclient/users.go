@@ -480,16 +480,21 @@ func (s *UsersService) GetPreferences(ctx context.Context) (map[string]any, erro
 }
 
 // SetPreferences changes preferences and returns the stored ones
-// (user.settings.preferences): POST /api/v1/users.setPreferences.
+// (user.settings.preferences; a top-level "preferences", as in the contract's
+// example, is accepted too): POST /api/v1/users.setPreferences.
 func (s *UsersService) SetPreferences(ctx context.Context, req SetPreferencesRequest) (map[string]any, error) {
 	var r struct {
 		envelope
 		User *struct {
 			Settings *UserSettings `json:"settings"`
 		} `json:"user"`
+		Preferences map[string]any `json:"preferences"` // shape of the contract's example
 	}
 	if err := s.post(ctx, "users.setPreferences", req, &r); err != nil {
 		return nil, err
+	}
+	if (r.User == nil || r.User.Settings == nil) && r.Preferences != nil {
+		return r.Preferences, nil
 	}
 	if r.User == nil || r.User.Settings == nil || r.User.Settings.Preferences == nil {
 		return nil, missing("user.settings.preferences")
