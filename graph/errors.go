@@ -97,6 +97,8 @@ func classify(err error, now time.Time) classified {
 			ext:     map[string]any{"retryAfterSeconds": secs}}
 	case errors.As(err, &er):
 		return classifyResponse(er)
+	case errors.As(err, &de) && isUnavailableStatus(de.StatusCode):
+		return classified{code: CodeUpstreamUnavailable, message: "Rocket.Chat is unavailable", internal: true}
 	case errors.As(err, &de):
 		return classified{code: CodeUpstreamError, message: "Rocket.Chat sent an answer the gateway could not read", internal: true}
 	case errors.As(err, &te):
@@ -138,7 +140,7 @@ func classifyResponse(er *restclient.ErrorResponse) classified {
 		return classified{code: CodeForbidden, message: orDefault(msg, "not allowed"), ext: ext}
 	case er.StatusCode == http.StatusNotFound || upstreamNotFound[er.ErrorType] || strings.EqualFold(msg, "User not found."):
 		return classified{code: CodeNotFound, message: orDefault(msg, "not found"), ext: ext}
-	case er.StatusCode == http.StatusBadGateway || er.StatusCode == http.StatusServiceUnavailable || er.StatusCode == http.StatusGatewayTimeout:
+	case isUnavailableStatus(er.StatusCode):
 		return classified{code: CodeUpstreamUnavailable, message: "Rocket.Chat is unavailable", ext: ext, internal: true}
 	case er.StatusCode >= 500:
 		return classified{code: CodeUpstreamError, message: "Rocket.Chat failed to answer the request", ext: ext, internal: true}
@@ -146,6 +148,11 @@ func classifyResponse(er *restclient.ErrorResponse) classified {
 		return classified{code: CodeBadUserInput, message: orDefault(msg, "Rocket.Chat refused the request"), ext: ext}
 	}
 	return classified{code: CodeUpstreamError, message: "Rocket.Chat answered unexpectedly", ext: ext, internal: true}
+}
+
+// isUnavailableStatus is a proxy or server saying "not now" rather than "failed".
+func isUnavailableStatus(status int) bool {
+	return status == http.StatusBadGateway || status == http.StatusServiceUnavailable || status == http.StatusGatewayTimeout
 }
 
 // upstreamMessage drops the `[error-code]` suffix Rocket.Chat appends: the code is in extensions.
