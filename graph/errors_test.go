@@ -66,7 +66,7 @@ func TestUpstreamErrorsMapToCodes(t *testing.T) {
 			if tt.code == graph.CodeRateLimited {
 				secs, ok := e.Extensions["retryAfterSeconds"].(float64)
 				require.True(t, ok, "retryAfterSeconds: %v", e.Extensions)
-				assert.InDelta(t, 30, secs, 2)
+				assert.True(t, secs >= 1 && secs <= 30, "retryAfterSeconds %v", secs)
 			}
 			assert.Contains(t, e.Message, tt.message)
 			assert.NotContains(t, e.Message, "secret-token-u1")

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/99designs/gqlgen/graphql"
 	"github.com/rocketgql/rocketgql/graph/model"
 	"github.com/rocketgql/rocketgql/restclient"
 )
@@ -388,6 +389,9 @@ func (r *queryResolver) SearchUsers(ctx context.Context, term string, exclude []
 	for i, it := range items {
 		out[i] = *partialUser(&restclient.User{ID: it.ID, Name: it.Name, Username: it.Username,
 			Nickname: it.Nickname, Status: it.Status, AvatarETag: it.AvatarETag, Active: &active})
+	}
+	if needsFullRecords(graphql.CollectFieldsCtx(ctx, nil), out) {
+		r.prefetchFull(ctx, out)
 	}
 	return out, nil
 }

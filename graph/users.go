@@ -4,6 +4,8 @@ import (
 	"context"
 	"net/url"
 
+	"github.com/99designs/gqlgen/graphql"
+
 	"github.com/rocketgql/rocketgql/graph/model"
 	"github.com/rocketgql/rocketgql/restclient"
 )
@@ -143,6 +145,9 @@ func (r *Resolver) listUsers(ctx context.Context, first *int, after *string, fil
 		users = users[:size]
 	}
 	nodes := listedUsers(users)
+	if needsFullRecords(connectionUserFields(ctx), nodes) {
+		r.prefetchFull(ctx, nodes)
+	}
 	conn := &model.UserConnection{
 		TotalCount: page.Total,
 		Nodes:      nodes,
@@ -173,4 +178,58 @@ func (r *Resolver) checkAvatarURL(_ context.Context, raw string) error {
 		return badInputf("avatarUrl must be an absolute http(s) URL")
 	}
 	return nil
+}
+
+// listCarried tells, for the User fields a list item may carry, whether a record has it. Fields
+// not named here (nickname, bio, createdAt, ...) are never in list items.
+var listCarried = map[string]func(u *restclient.User) bool{
+	"__typename": nil, "id": nil, "avatarUrl": nil, "teams": nil, "presence": nil,
+	"username":   func(u *restclient.User) bool { return u.Username != "" },
+	"name":       func(u *restclient.User) bool { return u.Name != "" },
+	"status":     func(u *restclient.User) bool { return u.Status != "" },
+	"active":     func(u *restclient.User) bool { return u.Active != nil },
+	"type":       func(u *restclient.User) bool { return u.Type != "" },
+	"avatarETag": func(u *restclient.User) bool { return u.AvatarETag != "" },
+	// Carried for callers with view-full-other-user-info only.
+	"emails":    func(u *restclient.User) bool { return u.Emails != nil },
+	"roles":     func(u *restclient.User) bool { return u.Roles != nil },
+	"lastLogin": func(u *restclient.User) bool { return u.LastLogin != nil },
+}
+
+// needsFullRecords reports whether the User selection asks for a field some of the users lack.
+func needsFullRecords(fields []graphql.CollectedField, users []model.User) bool {
+	for _, f := range fields {
+		has, known := listCarried[f.Name]
+		if !known {
+			return true
+		}
+		if has == nil {
+			continue
+		}
+		for i := range users {
+			if !has(users[i].Record) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// connectionUserFields collects the User fields selected under `nodes` and `edges { node }`.
+func connectionUserFields(ctx context.Context) []graphql.CollectedField {
+	op := graphql.GetOperationContext(ctx)
+	var out []graphql.CollectedField
+	for _, f := range graphql.CollectFieldsCtx(ctx, nil) {
+		switch f.Name {
+		case "nodes":
+			out = append(out, graphql.CollectFields(op, f.Selections, nil)...)
+		case "edges":
+			for _, e := range graphql.CollectFields(op, f.Selections, nil) {
+				if e.Name == "node" {
+					out = append(out, graphql.CollectFields(op, e.Selections, nil)...)
+				}
+			}
+		}
+	}
+	return out
 }
