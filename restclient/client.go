@@ -377,3 +377,7 @@ func closeBody(b io.ReadCloser) {
 	_, _ = io.CopyN(io.Discard, b, 4<<10)
 	_ = b.Close()
 }
+
+// CloseIdleConnections closes the idle keep-alive connections of the
+// underlying transport (for shutdown and leak checks).
+func (c *Client) CloseIdleConnections() { c.hc.CloseIdleConnections() }

@@ -226,18 +226,28 @@ func (o *optTime) UnmarshalJSON(b []byte) error {
 	}
 	switch b[0] {
 	case '"':
-		var s string
-		if err := json.Unmarshal(b, &s); err != nil {
-			return err
+		var raw []byte
+		if len(b) >= 2 && b[len(b)-1] == '"' && bytes.IndexByte(b, '\\') < 0 {
+			raw = b[1 : len(b)-1]
+		} else {
+			var s string // escaped or malformed: let encoding/json judge
+			if err := json.Unmarshal(b, &s); err != nil {
+				return err
+			}
+			raw = []byte(s)
 		}
-		if s == "" {
+		if len(raw) == 0 {
 			return nil
 		}
-		t, err := time.Parse(time.RFC3339Nano, s)
-		if err != nil {
-			return fmt.Errorf("invalid date %q", truncate(s, 40))
+		// UnmarshalText parses RFC 3339 straight from the bytes (no copy).
+		if err := o.t.UnmarshalText(raw); err != nil {
+			t, perr := time.Parse(time.RFC3339Nano, string(raw))
+			if perr != nil {
+				return fmt.Errorf("invalid date %q", truncate(string(raw), 40))
+			}
+			o.t = t
 		}
-		o.t, o.ok = t, true
+		o.ok = true
 	case '{':
 		var d struct {
 			Date json.RawMessage `json:"$date"`

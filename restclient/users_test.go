@@ -83,11 +83,22 @@ func newFake(t *testing.T, respond http.HandlerFunc) *fakeServer {
 	return f
 }
 
+// newFakeB serves h under basePath for benchmarks and returns the server URL.
+func newFakeB(b *testing.B, h http.HandlerFunc) string {
+	b.Helper()
+	mux := http.NewServeMux()
+	mux.Handle(basePath+"/", h)
+	srv := httptest.NewServer(mux)
+	b.Cleanup(srv.Close)
+	return srv.URL
+}
+
 func newClient(t *testing.T, srvURL string, opts ...restclient.Option) *restclient.Client {
 	t.Helper()
 	opts = append([]restclient.Option{restclient.WithCredentials(credsFromCtx)}, opts...)
 	c, err := restclient.New(srvURL+basePath, opts...)
 	require.NoError(t, err)
+	t.Cleanup(c.CloseIdleConnections)
 	return c
 }
 
