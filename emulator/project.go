@@ -167,3 +167,29 @@ func presenceEntry(u *user) map[string]any {
 	}
 	return d
 }
+
+// ownDoc is the caller's own document with only the default exclusions (joinCode, members,
+// importIds, e2e): what users.updateOwnBasicInfo returns, services included, as the real server
+// does. The bcrypt value is an opaque stand-in derived from the stored digest.
+func ownDoc(u *user) map[string]any {
+	d := fullDoc(u)
+	tokens := make([]any, 0, len(u.Tokens))
+	for _, t := range u.Tokens {
+		if t.PAT {
+			tokens = append(tokens, map[string]any{"hashedToken": t.Hashed, "type": "personalAccessToken", "createdAt": isoDate(t.CreatedAt),
+				"lastTokenPart": t.LastTokenPart, "name": t.Name, "bypassTwoFactor": t.Bypass2FA})
+			continue
+		}
+		tokens = append(tokens, map[string]any{"when": isoDate(t.When), "hashedToken": t.Hashed})
+	}
+	svc := map[string]any{
+		"email2fa": map[string]any{"enabled": false},
+		"totp":     map[string]any{"enabled": u.TOTPEnabled},
+		"resume":   map[string]any{"loginTokens": tokens},
+	}
+	if u.PasswordSHA != "" {
+		svc["password"] = map[string]any{"bcrypt": "$2b$10$" + hashToken(u.PasswordSHA)[:43]}
+	}
+	d["services"] = svc
+	return d
+}

@@ -336,7 +336,7 @@ func handleUpdateOwnBasicInfo(s *Server, c *call) (map[string]any, error) {
 		u.CustomFields = cf
 	}
 	u.UpdatedAt = s.clock()
-	return map[string]any{"user": s.infoDoc(u, u)}, nil
+	return map[string]any{"user": ownDoc(u)}, nil
 }
 
 var setActiveSchema = bodySchema{strict: true, required: []string{"userId", "activeStatus"}, props: map[string]kind{
