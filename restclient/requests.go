@@ -3,12 +3,13 @@ package restclient
 import "time"
 
 // InfoOptions select the user of users.info: exactly one of UserID,
-// Username, ImportID, Email.
+// Username, ImportID, Email, FreeSwitchExtension (the last two need 8.4+/8.5+).
 type InfoOptions struct {
-	UserID   string
-	Username string
-	ImportID string
-	Email    string
+	UserID              string
+	Username            string
+	ImportID            string
+	Email               string
+	FreeSwitchExtension string
 	// IncludeUserRooms adds user.rooms (self, or with view-other-user-channels).
 	IncludeUserRooms bool
 }

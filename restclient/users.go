@@ -50,6 +50,12 @@ func selectorQuery(sel UserSelector) url.Values {
 	return q
 }
 
+func setIf(q url.Values, key, value string) {
+	if value != "" {
+		q.Set(key, value)
+	}
+}
+
 func setPaging(q url.Values, offset, count int) {
 	if offset > 0 {
 		q.Set("offset", strconv.Itoa(offset))
@@ -74,12 +80,12 @@ func (r *userResp) result() (*User, error) {
 
 // Info returns one user: GET /api/v1/users.info.
 func (s *UsersService) Info(ctx context.Context, opts InfoOptions) (*User, error) {
-	q := url.Values{}
-	for k, v := range map[string]string{"userId": opts.UserID, "username": opts.Username, "importId": opts.ImportID, "email": opts.Email} {
-		if v != "" {
-			q.Set(k, v)
-		}
-	}
+	q := make(url.Values, 2)
+	setIf(q, "userId", opts.UserID)
+	setIf(q, "username", opts.Username)
+	setIf(q, "importId", opts.ImportID)
+	setIf(q, "email", opts.Email)
+	setIf(q, "freeSwitchExtension", opts.FreeSwitchExtension)
 	if opts.IncludeUserRooms {
 		q.Set("includeUserRooms", "true")
 	}
