@@ -113,6 +113,7 @@ var pageTemplate = template.Must(template.New("page").Parse(`<!DOCTYPE html>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
 <title>{{.Title}}</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="{{.CSS}}">
 <style>html, body, #graphiql { height: 100%; margin: 0; overflow: hidden; }</style>
 </head>
