@@ -1,0 +1,148 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/rocketgql/rocketgql/graph"
+)
+
+// config is the whole configuration, read once from flags and environment and validated before
+// anything starts. A flag wins over its environment variable.
+type config struct {
+	ListenAddr        string
+	RocketChatURL     string // empty: start the embedded emulator
+	PublicURL         string // avatar URLs; defaults to RocketChatURL
+	CORSOrigins       []string
+	CORSCredentials   bool
+	Introspection     bool
+	LogLevel          string
+	RESTTimeout       time.Duration
+	ShutdownTimeout   time.Duration
+	MaxBodyBytes      int64
+	UserLookup        graph.UserLookup
+	FanOutConcurrency int
+	BatchChunkSize    int
+	BatchWait         time.Duration
+	EmulatorListen    string // where the embedded emulator listens when RocketChatURL is empty
+}
+
+// setting is one configuration knob: its flag, its environment variable and its help.
+type setting struct {
+	flag, env, def, help string
+}
+
+var settings = []setting{
+	{"listen", "LISTEN_ADDR", ":8080", "address the gateway listens on"},
+	{"rocketchat-url", "ROCKETCHAT_URL", "", "Rocket.Chat base URL, e.g. https://chat.example.com; empty starts the embedded emulator with demo data"},
+	{"public-url", "ROCKETCHAT_PUBLIC_URL", "", "Rocket.Chat address browsers use, for avatar URLs (default: ROCKETCHAT_URL)"},
+	{"cors-origins", "CORS_ALLOWED_ORIGINS", "", "comma-separated origins allowed to call the gateway from a browser (none by default)"},
+	{"cors-credentials", "CORS_ALLOW_CREDENTIALS", "false", "allow credentialed cross-origin requests from the allowed origins"},
+	{"introspection", "GRAPHQL_INTROSPECTION", "true", "answer introspection queries (turn off in production if the schema is private)"},
+	{"log-level", "LOG_LEVEL", "info", "debug, info, warn or error"},
+	{"rest-timeout", "REST_TIMEOUT", "10s", "timeout of one REST call to Rocket.Chat"},
+	{"shutdown-timeout", "SHUTDOWN_TIMEOUT", "15s", "how long in-flight requests may finish after SIGTERM"},
+	{"max-body-bytes", "MAX_BODY_BYTES", "1048576", "largest GraphQL request body (multipart uploads: 8 MiB)"},
+	{"user-lookup", "USER_LOOKUP", "auto", "how users are fetched by id in a batch: auto, list-query or fan-out"},
+	{"fan-out-concurrency", "FAN_OUT_CONCURRENCY", "8", "parallel users.info calls of one batch in fan-out mode"},
+	{"batch-chunk-size", "BATCH_CHUNK_SIZE", "100", "ids per users.presence / users.list call"},
+	{"batch-wait", "BATCH_WAIT", "200us", "how long a loader collects keys before calling Rocket.Chat"},
+	{"emulator-listen", "EMULATOR_LISTEN", "127.0.0.1:0", "where the embedded emulator listens when ROCKETCHAT_URL is empty"},
+}
+
+// loadConfig reads flags (args without the program name) over environment over defaults.
+func loadConfig(args []string, getenv func(string) string, stderr io.Writer) (config, error) {
+	fs := flag.NewFlagSet("rocketgql", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	values := make(map[string]*string, len(settings))
+	for _, s := range settings {
+		def := s.def
+		if v := getenv(s.env); v != "" {
+			def = v
+		}
+		values[s.flag] = fs.String(s.flag, def, s.help+" (env "+s.env+")")
+	}
+	if err := fs.Parse(args); err != nil {
+		return config{}, err
+	}
+	if fs.NArg() > 0 {
+		return config{}, fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	get := func(name string) string { return strings.TrimSpace(*values[name]) }
+
+	var errs []error
+	cfg := config{
+		ListenAddr:     get("listen"),
+		RocketChatURL:  strings.TrimRight(get("rocketchat-url"), "/"),
+		PublicURL:      strings.TrimRight(get("public-url"), "/"),
+		LogLevel:       strings.ToLower(get("log-level")),
+		UserLookup:     graph.UserLookup(get("user-lookup")),
+		EmulatorListen: get("emulator-listen"),
+	}
+	for _, o := range strings.Split(get("cors-origins"), ",") {
+		if o = strings.TrimSpace(o); o != "" {
+			cfg.CORSOrigins = append(cfg.CORSOrigins, o)
+		}
+	}
+	parseBool := func(name string, dst *bool) {
+		b, err := strconv.ParseBool(get(name))
+		if err != nil {
+			errs = append(errs, fmt.Errorf("-%s: %q is not a boolean", name, get(name)))
+		}
+		*dst = b
+	}
+	parseDuration := func(name string, dst *time.Duration) {
+		d, err := time.ParseDuration(get(name))
+		if err != nil || d <= 0 {
+			errs = append(errs, fmt.Errorf("-%s: %q is not a positive duration", name, get(name)))
+		}
+		*dst = d
+	}
+	parseInt := func(name string, lo, hi int64, dst func(int64)) {
+		n, err := strconv.ParseInt(get(name), 10, 64)
+		if err != nil || n < lo || n > hi {
+			errs = append(errs, fmt.Errorf("-%s: %q is not a whole number from %d to %d", name, get(name), lo, hi))
+		}
+		dst(n)
+	}
+	parseBool("cors-credentials", &cfg.CORSCredentials)
+	parseBool("introspection", &cfg.Introspection)
+	parseDuration("rest-timeout", &cfg.RESTTimeout)
+	parseDuration("shutdown-timeout", &cfg.ShutdownTimeout)
+	parseDuration("batch-wait", &cfg.BatchWait)
+	parseInt("max-body-bytes", 1024, 1<<30, func(n int64) { cfg.MaxBodyBytes = n })
+	parseInt("fan-out-concurrency", 1, 64, func(n int64) { cfg.FanOutConcurrency = int(n) })
+	parseInt("batch-chunk-size", 1, 100, func(n int64) { cfg.BatchChunkSize = int(n) })
+
+	if cfg.ListenAddr == "" {
+		errs = append(errs, errors.New("-listen: empty address"))
+	}
+	for name, raw := range map[string]string{"rocketchat-url": cfg.RocketChatURL, "public-url": cfg.PublicURL} {
+		if raw == "" {
+			continue
+		}
+		if u, err := url.Parse(raw); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			errs = append(errs, fmt.Errorf("-%s: %q is not an absolute http(s) URL", name, raw))
+		}
+	}
+	switch cfg.LogLevel {
+	case "debug", "info", "warn", "error":
+	default:
+		errs = append(errs, fmt.Errorf("-log-level: %q is not debug, info, warn or error", cfg.LogLevel))
+	}
+	switch cfg.UserLookup {
+	case graph.LookupAuto, graph.LookupListQuery, graph.LookupFanOut:
+	default:
+		errs = append(errs, fmt.Errorf("-user-lookup: %q is not auto, list-query or fan-out", cfg.UserLookup))
+	}
+	if err := errors.Join(errs...); err != nil {
+		return config{}, fmt.Errorf("invalid configuration:\n%w", err)
+	}
+	return cfg, nil
+}

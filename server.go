@@ -1,0 +1,274 @@
+// Command rocketgql is a GraphQL gateway in front of the Rocket.Chat Users REST API.
+//
+//	rocketgql [flags]                    serve GraphQL (on the embedded emulator when no ROCKETCHAT_URL is set)
+//	rocketgql emulator --listen ADDR     run only the embedded Rocket.Chat Users emulator
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/rocketgql/rocketgql/emulator"
+	"github.com/rocketgql/rocketgql/graph"
+	"github.com/rocketgql/rocketgql/middleware"
+	"github.com/rocketgql/rocketgql/playground"
+	"github.com/rocketgql/rocketgql/restclient"
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "dev"
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args, os.Getenv, os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "rocketgql:", err)
+		os.Exit(1)
+	}
+}
+
+// run is the whole program, testable: it returns when ctx is done (after a graceful shutdown) or
+// when it cannot start.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
+	if len(args) > 1 && args[1] == "emulator" {
+		return runEmulator(ctx, args[2:], stdout)
+	}
+	cfg, err := loadConfig(args[1:], getenv, stdout)
+	if err != nil {
+		return err
+	}
+	logger := newLogger(stdout, cfg.LogLevel)
+
+	backendURL, publicURL := cfg.RocketChatURL, cfg.PublicURL
+	var demo *emulator.Server
+	if backendURL == "" {
+		emu, addr, err := startEmulator(ctx, cfg.EmulatorListen, logger)
+		if err != nil {
+			return err
+		}
+		demo, backendURL = emu, "http://"+addr
+	}
+	if publicURL == "" {
+		publicURL = backendURL
+	}
+
+	handler, readiness, err := newGateway(cfg, backendURL, publicURL, demo, logger)
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", cfg.ListenAddr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.ListenAddr, err)
+	}
+	srv := &http.Server{
+		Handler:           handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- srv.Serve(ln) }()
+
+	printBanner(stdout, "http://"+ln.Addr().String(), backendURL, demo)
+	logger.Info("listening", slog.String("addr", ln.Addr().String()), slog.String("rocketchat", backendURL), slog.String("version", version))
+
+	select {
+	case err := <-serveErr:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	// Readiness fails first, so a load balancer stops sending; then in-flight requests finish.
+	readiness.SetDraining()
+	logger.Info("shutting down", slog.Duration("deadline", cfg.ShutdownTimeout))
+	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cfg.ShutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	logger.Info("stopped")
+	return nil
+}
+
+// newGateway wires restclient, graph and middleware into the gateway's HTTP handler.
+func newGateway(cfg config, backendURL, publicURL string, demo *emulator.Server, logger *slog.Logger) (http.Handler, *middleware.Readiness, error) {
+	rc, err := restclient.New(backendURL,
+		restclient.WithTimeout(cfg.RESTTimeout),
+		restclient.WithUserAgent("rocketgql/"+version),
+		restclient.WithCredentials(func(ctx context.Context) (restclient.Credentials, bool) {
+			c, ok := middleware.CredentialsFrom(ctx)
+			return restclient.Credentials{UserID: c.UserID, AuthToken: c.AuthToken}, ok
+		}),
+	)
+	if err != nil {
+		return nil, nil, fmt.Errorf("rocket.chat client: %w", err)
+	}
+	resolver, err := graph.NewResolver(graph.ResolverOptions{
+		Users:         rc.Users,
+		Moderation:    rc.Moderation,
+		Session:       rc,
+		AvatarBaseURL: publicURL,
+		Caller: func(ctx context.Context) graph.Caller {
+			c, _ := middleware.CredentialsFrom(ctx)
+			return graph.Caller{UserID: c.UserID, TwoFactorCode: c.TwoFactorCode, TwoFactorMethod: c.TwoFactorMethod}
+		},
+		Loaders: graph.LoaderConfig{
+			UserLookup:        cfg.UserLookup,
+			FanOutConcurrency: cfg.FanOutConcurrency,
+			ChunkSize:         cfg.BatchChunkSize,
+			Wait:              cfg.BatchWait,
+		},
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	const maxUpload = 8 << 20
+	gql := graph.NewServer(resolver, graph.ServerOptions{
+		Logger:        logger,
+		RequestID:     middleware.RequestIDFrom,
+		Introspection: cfg.Introspection,
+		MaxUploadSize: maxUpload,
+	})
+	cors, err := middleware.CORS(middleware.CORSOptions{AllowedOrigins: cfg.CORSOrigins, AllowCredentials: cfg.CORSCredentials, MaxAge: 10 * time.Minute})
+	if err != nil {
+		return nil, nil, fmt.Errorf("cors: %w", err)
+	}
+
+	var demoHeaders map[string]string
+	if demo != nil {
+		if id, token, err := demo.IssueLoginToken("admin"); err == nil {
+			demoHeaders = map[string]string{"X-User-Id": id, "X-Auth-Token": token}
+		}
+	}
+	readiness := &middleware.Readiness{}
+	mux := http.NewServeMux()
+	mux.Handle("/graphql", middleware.Chain(gql, bodyLimit(cfg.MaxBodyBytes, maxUpload), middleware.CSRF, middleware.Auth))
+	mux.Handle("GET /healthz", readiness.Handler())
+	mux.Handle("/", getOnly(playground.Handler("rocketgql", "/graphql", demoHeaders)))
+	return middleware.Chain(mux,
+		middleware.RequestID,
+		middleware.AccessLog(logger),
+		middleware.Recover(logger),
+		cors,
+	), readiness, nil
+}
+
+// getOnly answers 405 to anything but GET and HEAD (the playground and its assets).
+func getOnly(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			w.Header().Set("Allow", "GET, HEAD")
+			middleware.WriteJSONError(w, http.StatusMethodNotAllowed, "METHOD_NOT_ALLOWED", "use GET")
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// bodyLimit bounds GraphQL bodies, with a larger bound for multipart avatar uploads.
+func bodyLimit(jsonLimit, uploadLimit int64) middleware.Middleware {
+	return func(next http.Handler) http.Handler {
+		small, large := middleware.MaxBody(jsonLimit)(next), middleware.MaxBody(uploadLimit)(next)
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/") {
+				large.ServeHTTP(w, r)
+				return
+			}
+			small.ServeHTTP(w, r)
+		})
+	}
+}
+
+func newLogger(w io.Writer, level string) *slog.Logger {
+	var l slog.Level
+	_ = l.UnmarshalText([]byte(level)) // validated by loadConfig
+	return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: l}))
+}
+
+// startEmulator serves the embedded emulator on addr until ctx is done.
+func startEmulator(ctx context.Context, addr string, logger *slog.Logger) (*emulator.Server, string, error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, "", fmt.Errorf("emulator: listen on %s: %w", addr, err)
+	}
+	emu := emulator.New(emulator.Options{})
+	emu.SetSiteURL("http://" + ln.Addr().String())
+	srv := &http.Server{Handler: emu, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn)}
+	go func() { _ = srv.Serve(ln) }()
+	go func() {
+		<-ctx.Done()
+		shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer cancel()
+		_ = srv.Shutdown(shutdownCtx)
+	}()
+	return emu, ln.Addr().String(), nil
+}
+
+// runEmulator is `rocketgql emulator`: the emulator alone, for frontend work and tests.
+func runEmulator(ctx context.Context, args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("rocketgql emulator", flag.ContinueOnError)
+	fs.SetOutput(stdout)
+	listen := fs.String("listen", "127.0.0.1:3000", "address the emulator listens on")
+	unsafeQuery := fs.Bool("allow-unsafe-query", false, "honour users.list query/fields, like ALLOW_UNSAFE_QUERY_AND_FIELDS_API_PARAMS=true")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", *listen)
+	if err != nil {
+		return fmt.Errorf("emulator: listen on %s: %w", *listen, err)
+	}
+	emu := emulator.New(emulator.Options{AllowUnsafeQuery: *unsafeQuery})
+	base := "http://" + ln.Addr().String()
+	emu.SetSiteURL(base)
+	srv := &http.Server{Handler: emu, ReadHeaderTimeout: 10 * time.Second}
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- srv.Serve(ln) }()
+	fmt.Fprintf(stdout, "Rocket.Chat Users emulator (demo data; for demos and tests, not a Rocket.Chat replacement)\n")
+	fmt.Fprintf(stdout, "emulator listening on %s\n", base)
+	printDemoHeaders(stdout, emu)
+	select {
+	case err := <-serveErr:
+		return fmt.Errorf("emulator: %w", err)
+	case <-ctx.Done():
+	}
+	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	return srv.Shutdown(shutdownCtx)
+}
+
+func printBanner(w io.Writer, base, backend string, demo *emulator.Server) {
+	fmt.Fprintf(w, "rocketgql listening on %s\n", base)
+	fmt.Fprintf(w, "  GraphQL:    %s/graphql\n", base)
+	fmt.Fprintf(w, "  Playground: %s/\n", base)
+	if demo == nil {
+		fmt.Fprintf(w, "  Rocket.Chat: %s\n", backend)
+		return
+	}
+	fmt.Fprintf(w, "  Rocket.Chat: embedded emulator at %s (demo data; for demos and tests, not a Rocket.Chat replacement)\n", backend)
+	fmt.Fprintf(w, "  Demo users: admin / demo1234 (role admin), demo / demo1234 (role user)\n")
+	printDemoHeaders(w, demo)
+}
+
+// printDemoHeaders prints ready-to-paste headers JSON for the demo users.
+func printDemoHeaders(w io.Writer, emu *emulator.Server) {
+	for _, name := range []string{"admin", "demo"} {
+		id, token, err := emu.IssueLoginToken(name)
+		if err != nil {
+			continue
+		}
+		b, _ := json.Marshal(map[string]string{"X-User-Id": id, "X-Auth-Token": token})
+		fmt.Fprintf(w, "demo headers (%s): %s\n", name, b)
+	}
+}
