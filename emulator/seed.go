@@ -83,7 +83,7 @@ func seed(generated int) *store {
 	totpUser := fixed("totp", "TOTP Demo", []string{"user"}, "user", "away", 1, 2)
 	totpUser.TOTPEnabled, totpUser.TOTPSecret = true, TOTPSecret
 	cat := fixed("rocket.cat", "Rocket.Cat", []string{"bot"}, "bot", "online", 0, 0)
-	cat.Emails, cat.PasswordSHA, cat.LastLogin = nil, "", nil
+	cat.Emails, cat.PasswordSHA, cat.LastLogin, cat.Preferences = nil, "", nil, nil
 
 	rng := st.rng
 	for i := range generated {
