@@ -1,0 +1,194 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// lockedBuffer collects run()'s output while the test reads it.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+var listeningLine = regexp.MustCompile(`rocketgql listening on (http://\S+)`)
+
+// startGateway runs the whole program on a loopback port and returns its base URL and output.
+func startGateway(t *testing.T, env map[string]string, args ...string) (string, *lockedBuffer) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	out := &lockedBuffer{}
+	done := make(chan error, 1)
+	getenv := func(k string) string { return env[k] }
+	go func() { done <- run(ctx, append([]string{"rocketgql", "-listen", "127.0.0.1:0"}, args...), getenv, out) }()
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case err := <-done:
+			assert.NoError(t, err, "run returned an error on shutdown")
+		case <-time.After(20 * time.Second):
+			t.Error("run did not return after its context was cancelled")
+		}
+	})
+	deadline := time.Now().Add(20 * time.Second)
+	for time.Now().Before(deadline) {
+		if m := listeningLine.FindStringSubmatch(out.String()); m != nil {
+			return m[1], out
+		}
+		select {
+		case err := <-done:
+			t.Fatalf("run stopped early: %v\n%s", err, out.String())
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+	t.Fatalf("gateway did not start:\n%s", out.String())
+	return "", nil
+}
+
+type result struct {
+	Data   map[string]any `json:"data"`
+	Errors []struct {
+		Message    string         `json:"message"`
+		Extensions map[string]any `json:"extensions"`
+	} `json:"errors"`
+}
+
+func post(t *testing.T, base string, headers map[string]string, query string, vars map[string]any) result {
+	t.Helper()
+	body, err := json.Marshal(map[string]any{"query": query, "variables": vars})
+	require.NoError(t, err)
+	req, err := http.NewRequest(http.MethodPost, base+"/graphql", bytes.NewReader(body))
+	require.NoError(t, err)
+	req.Header.Set("Content-Type", "application/json")
+	for k, v := range headers {
+		req.Header.Set(k, v)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	var r result
+	require.NoError(t, json.Unmarshal(raw, &r), string(raw))
+	return r
+}
+
+// TestEndToEndOnEmulator is the product path: the binary's run() on the embedded emulator, a
+// login through GraphQL, `me`, a page of users with presence, and a two-factor protected mutation
+// through the challenge-and-retry flow.
+func TestEndToEndOnEmulator(t *testing.T) {
+	t.Parallel()
+	base, out := startGateway(t, nil)
+	assert.Contains(t, out.String(), `demo headers (admin): {"X-Auth-Token":`)
+
+	login := post(t, base, nil, `mutation($u: String!, $p: String!) { login(user: $u, password: $p) { userId authToken me { username roles } } }`,
+		map[string]any{"u": "admin", "p": "demo1234"})
+	require.Empty(t, login.Errors)
+	auth := login.Data["login"].(map[string]any)
+	assert.Equal(t, map[string]any{"username": "admin", "roles": []any{"admin", "user"}}, auth["me"])
+	headers := map[string]string{"X-User-Id": auth["userId"].(string), "X-Auth-Token": auth["authToken"].(string)}
+
+	me := post(t, base, headers, `{ me { id username name presence { status } } }`, nil)
+	require.Empty(t, me.Errors)
+	assert.Equal(t, auth["userId"], me.Data["me"].(map[string]any)["id"])
+	assert.Equal(t, "admin", me.Data["me"].(map[string]any)["username"])
+
+	page := post(t, base, headers, `{ users(first: 50) { totalCount nodes { id username presence { status } } pageInfo { hasNextPage endCursor } } }`, nil)
+	require.Empty(t, page.Errors)
+	users := page.Data["users"].(map[string]any)
+	assert.Greater(t, users["totalCount"].(float64), 200.0)
+	nodes := users["nodes"].([]any)
+	require.Len(t, nodes, 50)
+	statuses := map[string]bool{}
+	for _, n := range nodes {
+		statuses[n.(map[string]any)["presence"].(map[string]any)["status"].(string)] = true
+	}
+	assert.Greater(t, len(statuses), 1, "demo data has varied statuses: %v", statuses)
+	assert.Equal(t, true, users["pageInfo"].(map[string]any)["hasNextPage"])
+
+	// users.update is two-factor protected: first the challenge, then the retry with the code.
+	target := nodes[10].(map[string]any)["id"].(string)
+	update := `mutation($id: ID!, $tf: TwoFactorInput) { updateUser(input: {userId: $id, nickname: "renamed"}, twoFactor: $tf) { id nickname } }`
+	challenge := post(t, base, headers, update, map[string]any{"id": target})
+	require.Len(t, challenge.Errors, 1)
+	ext := challenge.Errors[0].Extensions
+	assert.Equal(t, "TWO_FACTOR_REQUIRED", ext["code"])
+	assert.Equal(t, "password", ext["method"])
+	// Rocket.Chat lists only the methods a user enabled (TOTP, email); the password fallback is not one.
+	assert.Equal(t, []any{}, ext["availableMethods"])
+
+	wrong := post(t, base, headers, update, map[string]any{"id": target, "tf": map[string]any{"code": "not-it", "method": "PASSWORD"}})
+	require.Len(t, wrong.Errors, 1)
+	assert.Equal(t, "TWO_FACTOR_INVALID", wrong.Errors[0].Extensions["code"])
+
+	ok := post(t, base, headers, update, map[string]any{"id": target, "tf": map[string]any{"code": "demo1234", "method": "PASSWORD"}})
+	require.Empty(t, ok.Errors)
+	assert.Equal(t, map[string]any{"id": target, "nickname": "renamed"}, ok.Data["updateUser"])
+
+	// The same retry through the X-2fa-* headers instead of the argument.
+	withHeaders := map[string]string{"X-2fa-Code": "demo1234", "X-2fa-Method": "password"}
+	for k, v := range headers {
+		withHeaders[k] = v
+	}
+	again := post(t, base, withHeaders, `mutation($id: ID!) { updateUser(input: {userId: $id, bio: "set via headers"}) { bio } }`, map[string]any{"id": target})
+	require.Empty(t, again.Errors)
+	assert.Equal(t, "set via headers", again.Data["updateUser"].(map[string]any)["bio"])
+
+	read := post(t, base, headers, `query($id: ID!) { user(id: $id) { nickname bio } }`, map[string]any{"id": target})
+	require.Empty(t, read.Errors)
+	assert.Equal(t, map[string]any{"nickname": "renamed", "bio": "set via headers"}, read.Data["user"])
+}
+
+// TestRolesOnEmulator: an ordinary user is refused admin-only mutations, the admin is not.
+func TestRolesOnEmulator(t *testing.T) {
+	t.Parallel()
+	base, out := startGateway(t, nil)
+	headersOf := func(name string) map[string]string {
+		sc := bufio.NewScanner(strings.NewReader(out.String()))
+		for sc.Scan() {
+			if rest, ok := strings.CutPrefix(sc.Text(), "demo headers ("+name+"): "); ok {
+				var h map[string]string
+				require.NoError(t, json.Unmarshal([]byte(rest), &h))
+				return h
+			}
+		}
+		t.Fatalf("no demo headers for %s in:\n%s", name, out.String())
+		return nil
+	}
+	create := `mutation($u: String!) { createUser(input: {email: "x@example.com", name: "X Y", password: "pw-12345", username: $u}) { username } }`
+	denied := post(t, base, headersOf("demo"), create, map[string]any{"u": "made.by.demo"})
+	require.Len(t, denied.Errors, 1)
+	assert.Equal(t, "FORBIDDEN", denied.Errors[0].Extensions["code"])
+
+	allowed := post(t, base, headersOf("admin"), create, map[string]any{"u": "made.by.admin"})
+	require.Empty(t, allowed.Errors)
+	assert.Equal(t, map[string]any{"username": "made.by.admin"}, allowed.Data["createUser"])
+
+	anonymous := post(t, base, nil, `{ me { id } }`, nil)
+	require.Len(t, anonymous.Errors, 1)
+	assert.Equal(t, "UNAUTHENTICATED", anonymous.Errors[0].Extensions["code"])
+}
