@@ -18,10 +18,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"net"
 	"net/http"
 	"net/url"
 	"strings"
+	"syscall"
 	"time"
 )
 
@@ -30,6 +32,11 @@ const (
 	DefaultMaxResponseBytes int64 = 8 << 20
 	// DefaultTimeout is the per-call timeout applied through the context.
 	DefaultTimeout = 10 * time.Second
+	// DefaultRetries is how often an idempotent GET is retried after a connection error or a
+	// 502/503/504 when WithRetries is not used: never. The gateway turns retries on.
+	DefaultRetries = 0
+	// DefaultRetryBase is the first backoff delay; each retry doubles it (with jitter).
+	DefaultRetryBase = 100 * time.Millisecond
 	// DefaultUserAgent is sent when WithUserAgent is not used.
 	DefaultUserAgent = "rocketgql-restclient/1"
 
@@ -132,6 +139,40 @@ func WithTimeout(d time.Duration) Option {
 	}
 }
 
+// WithRetries sets how often an idempotent GET is retried after a connection
+// error or a 502/503/504 (default 0, at most 10) and the
+// first backoff delay (default 100ms; each retry doubles it, with jitter).
+// POSTs and 429s are never retried.
+func WithRetries(n int, base time.Duration) Option {
+	return func(c *Client) error {
+		if n < 0 || n > 10 {
+			return fmt.Errorf("restclient: retries must be 0..10, got %d", n)
+		}
+		if base <= 0 {
+			return fmt.Errorf("restclient: retry base delay must be positive, got %s", base)
+		}
+		c.retries, c.retryBase = n, base
+		return nil
+	}
+}
+
+// WithBreaker enables the circuit breaker (off by default): after opts.Failures
+// consecutive failed calls (connection errors, timeouts, 502/503/504) every
+// call fails at once with a *CircuitOpenError for opts.OpenFor, then one probe
+// call decides whether to close it again.
+func WithBreaker(opts BreakerOptions) Option {
+	return func(c *Client) error {
+		if opts.Failures < 0 {
+			return fmt.Errorf("restclient: breaker failures must not be negative, got %d", opts.Failures)
+		}
+		if opts.Failures > 0 && opts.OpenFor <= 0 {
+			return fmt.Errorf("restclient: breaker open period must be positive, got %s", opts.OpenFor)
+		}
+		c.breaker = breaker{threshold: opts.Failures, openFor: opts.OpenFor, now: time.Now}
+		return nil
+	}
+}
+
 // Client talks to one Rocket.Chat server. It is safe for concurrent use and
 // holds no per-caller state.
 type Client struct {
@@ -146,6 +187,9 @@ type Client struct {
 	maxBytes  int64
 	userAgent []string
 	timeout   time.Duration
+	retries   int
+	retryBase time.Duration
+	breaker   breaker
 }
 
 type service struct{ c *Client }
@@ -176,6 +220,8 @@ func New(baseURL string, opts ...Option) (*Client, error) {
 		maxBytes:  DefaultMaxResponseBytes,
 		userAgent: []string{DefaultUserAgent},
 		timeout:   DefaultTimeout,
+		retries:   DefaultRetries,
+		retryBase: DefaultRetryBase,
 	}
 	for _, o := range opts {
 		if err := o(c); err != nil {
@@ -331,9 +377,44 @@ func (c *Client) newHTTPRequest(ctx context.Context, r *Request) (*http.Request,
 }
 
 // send is the single transport path of the client: every call (JSON, redirect
-// or binary) goes through it, so retries or a circuit breaker belong here.
+// or binary) goes through it. It consults the circuit breaker, applies the
+// per-call timeout to each attempt, and retries idempotent GETs (never POSTs)
+// on connection errors and 502/503/504, with exponential backoff and jitter.
 // The caller must close the response body and call cancel.
 func (c *Client) send(ctx context.Context, r *Request) (*http.Response, context.CancelFunc, error) {
+	probe, err := c.breaker.allow()
+	if err != nil {
+		return nil, nil, &TransportError{Op: r.op(), Err: err}
+	}
+	attempts := 1
+	if r.Method == http.MethodGet {
+		attempts += c.retries
+	}
+	for attempt := 1; ; attempt++ {
+		resp, cancel, err := c.attempt(ctx, r)
+		var retry bool
+		if err != nil {
+			retry = ctx.Err() == nil && isConnectionError(err)
+		} else {
+			retry = isRetryableStatus(resp.StatusCode)
+		}
+		if !retry || attempt >= attempts {
+			c.breaker.done(probe, callOutcome(ctx, resp, err))
+			return resp, cancel, err
+		}
+		if resp != nil {
+			closeBody(resp.Body)
+			cancel()
+		}
+		if err := sleepCtx(ctx, c.backoff(attempt)); err != nil {
+			c.breaker.done(probe, outcomeIgnore)
+			return nil, nil, &TransportError{Op: r.op(), Err: err}
+		}
+	}
+}
+
+// attempt is one try of r under the per-call timeout.
+func (c *Client) attempt(ctx context.Context, r *Request) (*http.Response, context.CancelFunc, error) {
 	ctx, cancel := context.WithTimeout(ctx, c.timeout)
 	req, err := c.newHTTPRequest(ctx, r)
 	if err != nil {
@@ -350,6 +431,70 @@ func (c *Client) send(ctx context.Context, r *Request) (*http.Response, context.
 		return nil, nil, &TransportError{Op: r.op(), Err: err}
 	}
 	return resp, cancel, nil
+}
+
+// isRetryableStatus is a proxy or server saying "not now": safe to ask again for a GET.
+func isRetryableStatus(status int) bool {
+	return status == http.StatusBadGateway || status == http.StatusServiceUnavailable || status == http.StatusGatewayTimeout
+}
+
+// isConnectionError reports a failure to connect or a connection dropped before an answer:
+// refused, reset, closed. Timeouts are not retried: the server may be working on the request.
+func isConnectionError(err error) bool {
+	var te *TransportError
+	if !errors.As(err, &te) || te.Timeout() {
+		return false
+	}
+	var op *net.OpError
+	if errors.As(err, &op) && op.Op == "dial" {
+		return true
+	}
+	return errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET) ||
+		errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF)
+}
+
+// callOutcome is what a finished call says about the server's health: unreachable, timed out
+// or 502/503/504 count against it; any other answer (500 and 429 included: the server is up)
+// counts for it; a call the caller gave up on counts for nothing.
+func callOutcome(ctx context.Context, resp *http.Response, err error) outcome {
+	switch {
+	case ctx.Err() != nil:
+		return outcomeIgnore
+	case err != nil:
+		var te *TransportError
+		if errors.As(err, &te) {
+			return outcomeFailure
+		}
+		return outcomeIgnore // the request could not be built
+	case isRetryableStatus(resp.StatusCode):
+		return outcomeFailure
+	}
+	return outcomeSuccess
+}
+
+// backoff is the wait before retry n (1-based): exponential from the base delay, capped at
+// maxBackoff, with half of it random so that many clients do not retry in step.
+func (c *Client) backoff(n int) time.Duration {
+	d := c.retryBase << (n - 1)
+	if d <= 0 || d > maxBackoff {
+		d = maxBackoff
+	}
+	half := d / 2
+	return half + rand.N(half+1)
+}
+
+const maxBackoff = 2 * time.Second
+
+// sleepCtx waits d or until ctx is done.
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
 }
 
 // Do sends r and decodes the JSON response into v (which may be nil) with
