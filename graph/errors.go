@@ -30,6 +30,23 @@ const (
 	CodeUpstreamUnavailable = "UPSTREAM_UNAVAILABLE"
 	CodeUpstreamError       = "UPSTREAM_ERROR"
 	CodeInternal            = "INTERNAL"
+
+	// Refusals of the operation limits (graph/limits.go): the operation is refused before any
+	// resolver runs, so none of them costs a REST call. extensions.limit holds the limit.
+	CodeOperationTooDeep      = "OPERATION_TOO_DEEP"
+	CodeOperationTooComplex   = "OPERATION_TOO_COMPLEX"
+	CodeTooManyAliases        = "TOO_MANY_ALIASES"
+	CodeTooManyRootFields     = "TOO_MANY_ROOT_FIELDS"
+	CodeTooManyDirectives     = "TOO_MANY_DIRECTIVES"
+	CodeTooManyTokens         = "TOO_MANY_TOKENS"
+	CodeIntrospectionDisabled = "INTROSPECTION_DISABLED"
+
+	// Refusals of the HTTP transports (graph/transport.go).
+	CodeBatchingNotSupported = "BATCHING_NOT_SUPPORTED"
+	CodeInvalidUTF8          = "INVALID_UTF8"
+	CodeBadRequest           = "BAD_REQUEST"
+	CodeRequestTooLarge      = "REQUEST_TOO_LARGE"
+	CodeMethodNotAllowed     = "METHOD_NOT_ALLOWED"
 )
 
 // notFoundError is the gateway's own "no such thing", e.g. an id a batch did not return.
@@ -101,6 +118,12 @@ func classify(err error, now time.Time) classified {
 		return classified{code: CodeUpstreamUnavailable, message: "Rocket.Chat is unavailable", internal: true}
 	case errors.As(err, &de):
 		return classified{code: CodeUpstreamError, message: "Rocket.Chat sent an answer the gateway could not read", internal: true}
+	case errors.Is(err, restclient.ErrCircuitOpen):
+		return classified{code: CodeUpstreamUnavailable,
+			message: "Rocket.Chat is unavailable: too many recent failures, the gateway is not calling it for a moment",
+			ext:     map[string]any{"retryAfterSeconds": circuitRetryAfter(err, now)}}
+	case errors.As(err, &te) && te.Timeout():
+		return classified{code: CodeUpstreamUnavailable, message: "Rocket.Chat did not answer in time", internal: true}
 	case errors.As(err, &te):
 		return classified{code: CodeUpstreamUnavailable, message: "Rocket.Chat could not be reached", internal: true}
 	case errors.Is(err, context.DeadlineExceeded):
@@ -199,4 +222,15 @@ func ErrorPresenter(logger *slog.Logger, requestID func(context.Context) string)
 		gqlErr.Extensions = ext
 		return gqlErr
 	}
+}
+
+// circuitRetryAfter is the whole seconds until an open circuit lets a probe through (at least 1).
+func circuitRetryAfter(err error, now time.Time) int {
+	var co *restclient.CircuitOpenError
+	if errors.As(err, &co) {
+		if secs := int(math.Ceil(co.Until.Sub(now).Seconds())); secs > 1 {
+			return secs
+		}
+	}
+	return 1
 }

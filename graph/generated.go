@@ -33,9 +33,7 @@ type ResolverRoot interface {
 	Entity() EntityResolver
 	Mutation() MutationResolver
 	Query() QueryResolver
-	Team() TeamResolver
 	User() UserResolver
-	UserPresence() UserPresenceResolver
 }
 
 type DirectiveRoot struct {
@@ -314,36 +312,8 @@ type QueryResolver interface {
 	PersonalAccessTokens(ctx context.Context) ([]model.PersonalAccessToken, error)
 	ServerInfo(ctx context.Context) (*model.ServerInfo, error)
 }
-type TeamResolver interface {
-	CreatedBy(ctx context.Context, obj *model.Team) (*model.User, error)
-}
 type UserResolver interface {
-	Username(ctx context.Context, obj *model.User) (*string, error)
-	Name(ctx context.Context, obj *model.User) (*string, error)
-	Nickname(ctx context.Context, obj *model.User) (*string, error)
-	Bio(ctx context.Context, obj *model.User) (*string, error)
-	Emails(ctx context.Context, obj *model.User) ([]model.Email, error)
-	Status(ctx context.Context, obj *model.User) (*model.UserStatus, error)
-	StatusText(ctx context.Context, obj *model.User) (*string, error)
-	Active(ctx context.Context, obj *model.User) (*bool, error)
-	InactiveReason(ctx context.Context, obj *model.User) (*model.InactiveReason, error)
-	Roles(ctx context.Context, obj *model.User) ([]string, error)
-	Type(ctx context.Context, obj *model.User) (*string, error)
-	CreatedAt(ctx context.Context, obj *model.User) (*time.Time, error)
-	LastLogin(ctx context.Context, obj *model.User) (*time.Time, error)
-	UtcOffset(ctx context.Context, obj *model.User) (*float64, error)
-	Language(ctx context.Context, obj *model.User) (*string, error)
-	CustomFields(ctx context.Context, obj *model.User) (any, error)
-	AvatarETag(ctx context.Context, obj *model.User) (*string, error)
-	AvatarURL(ctx context.Context, obj *model.User, size *int, format *model.AvatarFormat) (string, error)
-	RequirePasswordChange(ctx context.Context, obj *model.User) (*bool, error)
-	Federated(ctx context.Context, obj *model.User) (*bool, error)
-	CanViewAllInfo(ctx context.Context, obj *model.User) (*bool, error)
-	Presence(ctx context.Context, obj *model.User) (*model.Presence, error)
 	Teams(ctx context.Context, obj *model.User) ([]model.Team, error)
-}
-type UserPresenceResolver interface {
-	User(ctx context.Context, obj *model.UserPresence) (*model.User, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -6963,7 +6933,7 @@ func (ec *executionContext) _Team_createdBy(ctx context.Context, field graphql.C
 			return ec.fieldContext_Team_createdBy(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Team().CreatedBy(ctx, obj)
+			return obj.CreatedBy, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.User) graphql.Marshaler {
@@ -6977,8 +6947,8 @@ func (ec *executionContext) fieldContext_Team_createdBy(_ context.Context, field
 	fc = &graphql.FieldContext{
 		Object:     "Team",
 		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
+		IsMethod:   false,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_User(ctx, field)
 		},
@@ -7087,7 +7057,7 @@ func (ec *executionContext) _User_username(ctx context.Context, field graphql.Co
 			return ec.fieldContext_User_username(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.User().Username(ctx, obj)
+			return obj.Username(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -7098,7 +7068,7 @@ func (ec *executionContext) _User_username(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_User_username(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("User", field, true, true, "String")
+	return graphql.NewScalarFieldContext("User", field, true, false, "String")
 }
 
 func (ec *executionContext) _User_name(ctx context.Context, field graphql.CollectedField, obj *model.User) (ret graphql.Marshaler) {
@@ -7110,7 +7080,7 @@ func (ec *executionContext) _User_name(ctx context.Context, field graphql.Collec
 			return ec.fieldContext_User_name(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.User().Name(ctx, obj)
+			return obj.Name(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -7121,7 +7091,7 @@ func (ec *executionContext) _User_name(ctx context.Context, field graphql.Collec
 	)
 }
 func (ec *executionContext) fieldContext_User_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("User", field, true, true, "String")
+	return graphql.NewScalarFieldContext("User", field, true, false, "String")
 }
 
 func (ec *executionContext) _User_nickname(ctx context.Context, field graphql.CollectedField, obj *model.User) (ret graphql.Marshaler) {
@@ -7133,7 +7103,7 @@ func (ec *executionContext) _User_nickname(ctx context.Context, field graphql.Co
 			return ec.fieldContext_User_nickname(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.User().Nickname(ctx, obj)
+			return obj.Nickname(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -7144,7 +7114,7 @@ func (ec *executionContext) _User_nickname(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_User_nickname(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("User", field, true, true, "String")
+	return graphql.NewScalarFieldContext("User", field, true, false, "String")
 }
 
 func (ec *executionContext) _User_bio(ctx context.Context, field graphql.CollectedField, obj *model.User) (ret graphql.Marshaler) {
@@ -7156,7 +7126,7 @@ func (ec *executionContext) _User_bio(ctx context.Context, field graphql.Collect
 			return ec.fieldContext_User_bio(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.User().Bio(ctx, obj)
+			return obj.Bio(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -7167,7 +7137,7 @@ func (ec *executionContext) _User_bio(ctx context.Context, field graphql.Collect
 	)
 }
 func (ec *executionContext) fieldContext_User_bio(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("User", field, true, true, "String")
+	return graphql.NewScalarFieldContext("User", field, true, false, "String")
 }
 
 func (ec *executionContext) _User_emails(ctx context.Context, field graphql.CollectedField, obj *model.User) (ret graphql.Marshaler) {
@@ -7179,7 +7149,7 @@ func (ec *executionContext) _User_emails(ctx context.Context, field graphql.Coll
 			return ec.fieldContext_User_emails(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.User().Emails(ctx, obj)
+			return obj.Emails(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []model.Email) graphql.Marshaler {
@@ -7194,7 +7164,7 @@ func (ec *executionContext) fieldContext_User_emails(_ context.Context, field gr
 		Object:     "User",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Email(ctx, field)
 		},
@@ -7211,7 +7181,7 @@ func (ec *executionContext) _User_status(ctx context.Context, field graphql.Coll
 			return ec.fieldContext_User_status(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.User().Status(ctx, obj)
+			return obj.Status(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.UserStatus) graphql.Marshaler {
@@ -7222,7 +7192,7 @@ func (ec *executionContext) _User_status(ctx context.Context, field graphql.Coll
 	)
 }
 func (ec *executionContext) fieldContext_User_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("User", field, true, true, "UserStatus")
+	return graphql.NewScalarFieldContext("User", field, true, false, "UserStatus")
 }
 
 func (ec *executionContext) _User_statusText(ctx context.Context, field graphql.CollectedField, obj *model.User) (ret graphql.Marshaler) {
@@ -7234,7 +7204,7 @@ func (ec *executionContext) _User_statusText(ctx context.Context, field graphql.
 			return ec.fieldContext_User_statusText(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.User().StatusText(ctx, obj)
+			return obj.StatusText(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -7245,7 +7215,7 @@ func (ec *executionContext) _User_statusText(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_User_statusText(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("User", field, true, true, "String")
+	return graphql.NewScalarFieldContext("User", field, true, false, "String")
 }
 
 func (ec *executionContext) _User_active(ctx context.Context, field graphql.CollectedField, obj *model.User) (ret graphql.Marshaler) {
@@ -7257,7 +7227,7 @@ func (ec *executionContext) _User_active(ctx context.Context, field graphql.Coll
 			return ec.fieldContext_User_active(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.User().Active(ctx, obj)
+			return obj.Active(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
@@ -7268,7 +7238,7 @@ func (ec *executionContext) _User_active(ctx context.Context, field graphql.Coll
 	)
 }
 func (ec *executionContext) fieldContext_User_active(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("User", field, true, true, "Boolean")
+	return graphql.NewScalarFieldContext("User", field, true, false, "Boolean")
 }
 
 func (ec *executionContext) _User_inactiveReason(ctx context.Context, field graphql.CollectedField, obj *model.User) (ret graphql.Marshaler) {
@@ -7280,7 +7250,7 @@ func (ec *executionContext) _User_inactiveReason(ctx context.Context, field grap
 			return ec.fieldContext_User_inactiveReason(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.User().InactiveReason(ctx, obj)
+			return obj.InactiveReason(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.InactiveReason) graphql.Marshaler {
@@ -7291,7 +7261,7 @@ func (ec *executionContext) _User_inactiveReason(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_User_inactiveReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("User", field, true, true, "InactiveReason")
+	return graphql.NewScalarFieldContext("User", field, true, false, "InactiveReason")
 }
 
 func (ec *executionContext) _User_roles(ctx context.Context, field graphql.CollectedField, obj *model.User) (ret graphql.Marshaler) {
@@ -7303,7 +7273,7 @@ func (ec *executionContext) _User_roles(ctx context.Context, field graphql.Colle
 			return ec.fieldContext_User_roles(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.User().Roles(ctx, obj)
+			return obj.Roles(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
@@ -7314,7 +7284,7 @@ func (ec *executionContext) _User_roles(ctx context.Context, field graphql.Colle
 	)
 }
 func (ec *executionContext) fieldContext_User_roles(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("User", field, true, true, "String")
+	return graphql.NewScalarFieldContext("User", field, true, false, "String")
 }
 
 func (ec *executionContext) _User_type(ctx context.Context, field graphql.CollectedField, obj *model.User) (ret graphql.Marshaler) {
@@ -7326,7 +7296,7 @@ func (ec *executionContext) _User_type(ctx context.Context, field graphql.Collec
 			return ec.fieldContext_User_type(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.User().Type(ctx, obj)
+			return obj.Type(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -7337,7 +7307,7 @@ func (ec *executionContext) _User_type(ctx context.Context, field graphql.Collec
 	)
 }
 func (ec *executionContext) fieldContext_User_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("User", field, true, true, "String")
+	return graphql.NewScalarFieldContext("User", field, true, false, "String")
 }
 
 func (ec *executionContext) _User_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.User) (ret graphql.Marshaler) {
@@ -7349,7 +7319,7 @@ func (ec *executionContext) _User_createdAt(ctx context.Context, field graphql.C
 			return ec.fieldContext_User_createdAt(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.User().CreatedAt(ctx, obj)
+			return obj.CreatedAt(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
@@ -7360,7 +7330,7 @@ func (ec *executionContext) _User_createdAt(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_User_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("User", field, true, true, "DateTime")
+	return graphql.NewScalarFieldContext("User", field, true, false, "DateTime")
 }
 
 func (ec *executionContext) _User_lastLogin(ctx context.Context, field graphql.CollectedField, obj *model.User) (ret graphql.Marshaler) {
@@ -7372,7 +7342,7 @@ func (ec *executionContext) _User_lastLogin(ctx context.Context, field graphql.C
 			return ec.fieldContext_User_lastLogin(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.User().LastLogin(ctx, obj)
+			return obj.LastLogin(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
@@ -7383,7 +7353,7 @@ func (ec *executionContext) _User_lastLogin(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_User_lastLogin(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("User", field, true, true, "DateTime")
+	return graphql.NewScalarFieldContext("User", field, true, false, "DateTime")
 }
 
 func (ec *executionContext) _User_utcOffset(ctx context.Context, field graphql.CollectedField, obj *model.User) (ret graphql.Marshaler) {
@@ -7395,7 +7365,7 @@ func (ec *executionContext) _User_utcOffset(ctx context.Context, field graphql.C
 			return ec.fieldContext_User_utcOffset(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.User().UtcOffset(ctx, obj)
+			return obj.UtcOffset(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
@@ -7406,7 +7376,7 @@ func (ec *executionContext) _User_utcOffset(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_User_utcOffset(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("User", field, true, true, "Float")
+	return graphql.NewScalarFieldContext("User", field, true, false, "Float")
 }
 
 func (ec *executionContext) _User_language(ctx context.Context, field graphql.CollectedField, obj *model.User) (ret graphql.Marshaler) {
@@ -7418,7 +7388,7 @@ func (ec *executionContext) _User_language(ctx context.Context, field graphql.Co
 			return ec.fieldContext_User_language(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.User().Language(ctx, obj)
+			return obj.Language(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -7429,7 +7399,7 @@ func (ec *executionContext) _User_language(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_User_language(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("User", field, true, true, "String")
+	return graphql.NewScalarFieldContext("User", field, true, false, "String")
 }
 
 func (ec *executionContext) _User_customFields(ctx context.Context, field graphql.CollectedField, obj *model.User) (ret graphql.Marshaler) {
@@ -7441,7 +7411,7 @@ func (ec *executionContext) _User_customFields(ctx context.Context, field graphq
 			return ec.fieldContext_User_customFields(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.User().CustomFields(ctx, obj)
+			return obj.CustomFields(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v any) graphql.Marshaler {
@@ -7452,7 +7422,7 @@ func (ec *executionContext) _User_customFields(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_User_customFields(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("User", field, true, true, "JSON")
+	return graphql.NewScalarFieldContext("User", field, true, false, "JSON")
 }
 
 func (ec *executionContext) _User_avatarETag(ctx context.Context, field graphql.CollectedField, obj *model.User) (ret graphql.Marshaler) {
@@ -7464,7 +7434,7 @@ func (ec *executionContext) _User_avatarETag(ctx context.Context, field graphql.
 			return ec.fieldContext_User_avatarETag(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.User().AvatarETag(ctx, obj)
+			return obj.AvatarETag(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -7475,7 +7445,7 @@ func (ec *executionContext) _User_avatarETag(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_User_avatarETag(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("User", field, true, true, "String")
+	return graphql.NewScalarFieldContext("User", field, true, false, "String")
 }
 
 func (ec *executionContext) _User_avatarUrl(ctx context.Context, field graphql.CollectedField, obj *model.User) (ret graphql.Marshaler) {
@@ -7488,7 +7458,7 @@ func (ec *executionContext) _User_avatarUrl(ctx context.Context, field graphql.C
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.User().AvatarURL(ctx, obj, fc.Args["size"].(*int), fc.Args["format"].(*model.AvatarFormat))
+			return obj.AvatarURL(fc.Args["size"].(*int), fc.Args["format"].(*model.AvatarFormat)), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -7503,7 +7473,7 @@ func (ec *executionContext) fieldContext_User_avatarUrl(ctx context.Context, fie
 		Object:     "User",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return nil, errors.New("field of type String does not have child fields")
 		},
@@ -7531,7 +7501,7 @@ func (ec *executionContext) _User_requirePasswordChange(ctx context.Context, fie
 			return ec.fieldContext_User_requirePasswordChange(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.User().RequirePasswordChange(ctx, obj)
+			return obj.RequirePasswordChange(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
@@ -7542,7 +7512,7 @@ func (ec *executionContext) _User_requirePasswordChange(ctx context.Context, fie
 	)
 }
 func (ec *executionContext) fieldContext_User_requirePasswordChange(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("User", field, true, true, "Boolean")
+	return graphql.NewScalarFieldContext("User", field, true, false, "Boolean")
 }
 
 func (ec *executionContext) _User_federated(ctx context.Context, field graphql.CollectedField, obj *model.User) (ret graphql.Marshaler) {
@@ -7554,7 +7524,7 @@ func (ec *executionContext) _User_federated(ctx context.Context, field graphql.C
 			return ec.fieldContext_User_federated(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.User().Federated(ctx, obj)
+			return obj.Federated(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
@@ -7565,7 +7535,7 @@ func (ec *executionContext) _User_federated(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_User_federated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("User", field, true, true, "Boolean")
+	return graphql.NewScalarFieldContext("User", field, true, false, "Boolean")
 }
 
 func (ec *executionContext) _User_canViewAllInfo(ctx context.Context, field graphql.CollectedField, obj *model.User) (ret graphql.Marshaler) {
@@ -7577,7 +7547,7 @@ func (ec *executionContext) _User_canViewAllInfo(ctx context.Context, field grap
 			return ec.fieldContext_User_canViewAllInfo(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.User().CanViewAllInfo(ctx, obj)
+			return obj.CanViewAllInfo(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
@@ -7588,7 +7558,7 @@ func (ec *executionContext) _User_canViewAllInfo(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_User_canViewAllInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("User", field, true, true, "Boolean")
+	return graphql.NewScalarFieldContext("User", field, true, false, "Boolean")
 }
 
 func (ec *executionContext) _User_presence(ctx context.Context, field graphql.CollectedField, obj *model.User) (ret graphql.Marshaler) {
@@ -7600,7 +7570,7 @@ func (ec *executionContext) _User_presence(ctx context.Context, field graphql.Co
 			return ec.fieldContext_User_presence(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.User().Presence(ctx, obj)
+			return obj.Presence(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Presence) graphql.Marshaler {
@@ -7615,7 +7585,7 @@ func (ec *executionContext) fieldContext_User_presence(_ context.Context, field 
 		Object:     "User",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Presence(ctx, field)
 		},
@@ -7838,7 +7808,7 @@ func (ec *executionContext) _UserPresence_user(ctx context.Context, field graphq
 			return ec.fieldContext_UserPresence_user(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.UserPresence().User(ctx, obj)
+			return obj.User, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.User) graphql.Marshaler {
@@ -7852,8 +7822,8 @@ func (ec *executionContext) fieldContext_UserPresence_user(_ context.Context, fi
 	fc = &graphql.FieldContext{
 		Object:     "UserPresence",
 		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
+		IsMethod:   false,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_User(ctx, field)
 		},
@@ -10931,43 +10901,42 @@ func (ec *executionContext) _Team(ctx context.Context, sel ast.SelectionSet, obj
 		case "id":
 			out.Values[i] = ec._Team_id(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "name":
 			out.Values[i] = ec._Team_name(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "private":
 			out.Values[i] = ec._Team_private(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "roomId":
 			out.Values[i] = ec._Team_roomId(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "createdBy":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Team_createdBy(ctx, field, obj)
-				})
+			out.Values[i] = ec._Team_createdBy(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		case "createdAt":
 			out.Values[i] = ec._Team_createdAt(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "updatedAt":
 			out.Values[i] = ec._Team_updatedAt(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "isOwner":
 			out.Values[i] = ec._Team_isOwner(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -11003,137 +10972,115 @@ func (ec *executionContext) _User(ctx context.Context, sel ast.SelectionSet, obj
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "username":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._User_username(ctx, field, obj)
-				})
+			out.Values[i] = ec._User_username(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "name":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._User_name(ctx, field, obj)
-				})
+			out.Values[i] = ec._User_name(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "nickname":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._User_nickname(ctx, field, obj)
-				})
+			out.Values[i] = ec._User_nickname(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "bio":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._User_bio(ctx, field, obj)
-				})
+			out.Values[i] = ec._User_bio(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "emails":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._User_emails(ctx, field, obj)
-				})
+			out.Values[i] = ec._User_emails(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "status":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._User_status(ctx, field, obj)
-				})
+			out.Values[i] = ec._User_status(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "statusText":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._User_statusText(ctx, field, obj)
-				})
+			out.Values[i] = ec._User_statusText(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "active":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._User_active(ctx, field, obj)
-				})
+			out.Values[i] = ec._User_active(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "inactiveReason":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._User_inactiveReason(ctx, field, obj)
-				})
+			out.Values[i] = ec._User_inactiveReason(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "roles":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._User_roles(ctx, field, obj)
-				})
+			out.Values[i] = ec._User_roles(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "type":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._User_type(ctx, field, obj)
-				})
+			out.Values[i] = ec._User_type(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "createdAt":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._User_createdAt(ctx, field, obj)
-				})
+			out.Values[i] = ec._User_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "lastLogin":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._User_lastLogin(ctx, field, obj)
-				})
+			out.Values[i] = ec._User_lastLogin(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "utcOffset":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._User_utcOffset(ctx, field, obj)
-				})
+			out.Values[i] = ec._User_utcOffset(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "language":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._User_language(ctx, field, obj)
-				})
+			out.Values[i] = ec._User_language(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "customFields":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._User_customFields(ctx, field, obj)
-				})
+			out.Values[i] = ec._User_customFields(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "avatarETag":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._User_avatarETag(ctx, field, obj)
-				})
+			out.Values[i] = ec._User_avatarETag(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "avatarUrl":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._User_avatarUrl(ctx, field, obj)
-				})
+			out.Values[i] = ec._User_avatarUrl(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "requirePasswordChange":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._User_requirePasswordChange(ctx, field, obj)
-				})
+			out.Values[i] = ec._User_requirePasswordChange(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "federated":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._User_federated(ctx, field, obj)
-				})
+			out.Values[i] = ec._User_federated(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "canViewAllInfo":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._User_canViewAllInfo(ctx, field, obj)
-				})
+			out.Values[i] = ec._User_canViewAllInfo(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "presence":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._User_presence(ctx, field, obj)
-				})
+			out.Values[i] = ec._User_presence(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "teams":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -11255,25 +11202,24 @@ func (ec *executionContext) _UserPresence(ctx context.Context, sel ast.Selection
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("UserPresence")
 		case "user":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._UserPresence_user(ctx, field, obj)
-				})
+			out.Values[i] = ec._UserPresence_user(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "status":
 			out.Values[i] = ec._UserPresence_status(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "statusText":
 			out.Values[i] = ec._UserPresence_statusText(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "utcOffset":
 			out.Values[i] = ec._UserPresence_utcOffset(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))

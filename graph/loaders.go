@@ -10,7 +10,6 @@ import (
 
 	"github.com/graph-gophers/dataloader/v7"
 
-	"github.com/rocketgql/rocketgql/graph/model"
 	"github.com/rocketgql/rocketgql/restclient"
 )
 
@@ -137,55 +136,26 @@ func (r *Resolver) batchUsersByID(l *Loaders) dataloader.BatchFunc[string, *rest
 
 // fetchUsersByID is the body of the by-id batch, also called directly to prefetch a whole list.
 func (r *Resolver) fetchUsersByID(ctx context.Context, l *Loaders, ids []string) []*dataloader.Result[*restclient.User] {
-	{
-		var results []*dataloader.Result[*restclient.User]
-		if r.listQueryMode.useListQuery() {
-			var honoured bool
-			results, honoured = r.usersByListQuery(ctx, ids)
-			r.listQueryMode.record(honoured)
-			if !honoured && r.listQueryMode.mode == LookupAuto {
-				results = nil
-			}
-		}
-		if results == nil {
-			results = r.fanOut(ctx, ids, func(ctx context.Context, id string) (*restclient.User, error) {
-				return r.users.Info(ctx, restclient.InfoOptions{UserID: id})
-			})
-		}
-		for _, res := range results {
-			if res.Error == nil && res.Data != nil && res.Data.Username != "" {
-				l.UserByUsername.Prime(ctx, res.Data.Username, res.Data)
-			}
-		}
-		return results
-	}
-}
-
-// prefetchFull completes a whole list of users in one batch, when the selection asks for a field
-// list items lack. Doing it here, not field by field, makes the batch independent of timing: the
-// 50 field resolvers of a page then find every record already in the loader.
-func (r *Resolver) prefetchFull(ctx context.Context, users []model.User) {
-	if len(users) == 0 {
-		return
-	}
-	l, err := loadersFrom(ctx)
-	if err != nil {
-		return
-	}
-	ids := make([]string, 0, len(users))
-	seen := make(map[string]bool, len(users))
-	for i := range users {
-		if !users[i].Complete && !seen[users[i].ID] {
-			seen[users[i].ID] = true
-			ids = append(ids, users[i].ID)
+	var results []*dataloader.Result[*restclient.User]
+	if r.listQueryMode.useListQuery() {
+		var honoured bool
+		results, honoured = r.usersByListQuery(ctx, ids)
+		r.listQueryMode.record(honoured)
+		if !honoured {
+			results = nil // the server ignored `query`: fan out instead
 		}
 	}
-	for i, res := range r.fetchUsersByID(ctx, l, ids) {
-		if res.Error == nil {
-			l.UserByID.Prime(ctx, ids[i], res.Data)
-		}
-		// A failed id is left to the field resolvers, which report it on that user's path.
+	if results == nil {
+		results = r.fanOut(ctx, ids, func(ctx context.Context, id string) (*restclient.User, error) {
+			return r.users.Info(ctx, restclient.InfoOptions{UserID: id})
+		})
 	}
+	for _, res := range results {
+		if res.Error == nil && res.Data != nil && res.Data.Username != "" {
+			l.UserByUsername.Prime(ctx, res.Data.Username, res.Data)
+		}
+	}
+	return results
 }
 
 func (r *Resolver) batchUsersByUsername(l *Loaders) dataloader.BatchFunc[string, *restclient.User] {

@@ -4,11 +4,8 @@ import (
 	"context"
 	"encoding/base64"
 	"fmt"
-	"net/url"
 	"strconv"
 	"strings"
-
-	"github.com/99designs/gqlgen/graphql"
 
 	"github.com/rocketgql/rocketgql/graph/model"
 	"github.com/rocketgql/rocketgql/restclient"
@@ -16,56 +13,12 @@ import (
 
 // Explicit mappers keep Rocket.Chat's JSON shape from dictating the schema.
 
-// fullUser wraps a record that came from a complete look-up (users.info, login, writes).
-func fullUser(u *restclient.User) *model.User {
-	return &model.User{ID: u.ID, Record: u, Complete: true}
-}
-
-// partialUser wraps a record from a listing or a reference: missing fields are fetched on demand.
-func partialUser(u *restclient.User) *model.User {
-	return &model.User{ID: u.ID, Record: u}
-}
-
-func listedUsers(us []restclient.User) []model.User {
-	out := make([]model.User, len(us))
-	for i := range us {
-		out[i] = model.User{ID: us[i].ID, Record: &us[i]}
-	}
-	return out
-}
-
-// statusOf maps Rocket.Chat's status string; anything unknown (or missing) reads as offline.
-func statusOf(s string) model.UserStatus {
-	switch strings.ToLower(s) {
-	case "online":
-		return model.UserStatusOnline
-	case "away":
-		return model.UserStatusAway
-	case "busy":
-		return model.UserStatusBusy
-	case "disabled":
-		return model.UserStatusDisabled
-	}
-	return model.UserStatusOffline
-}
-
 func optionalStatus(s string) *model.UserStatus {
 	if s == "" {
 		return nil
 	}
-	st := statusOf(s)
+	st := model.StatusOf(s)
 	return &st
-}
-
-func inactiveReasonOf(s *string) *model.InactiveReason {
-	if s == nil || *s == "" {
-		return nil
-	}
-	r := model.InactiveReason(strings.ToUpper(*s))
-	if !r.IsValid() {
-		return nil
-	}
-	return &r
 }
 
 func restInactiveReason(r model.InactiveReason) string { return strings.ToLower(string(r)) }
@@ -86,16 +39,11 @@ func deref[T any](p *T) T {
 }
 
 func teamOf(t restclient.Team) model.Team {
-	var createdBy *model.User
-	if t.CreatedBy.ID != "" {
-		createdBy = partialUser(&restclient.User{ID: t.CreatedBy.ID, Username: t.CreatedBy.Username})
-	}
 	return model.Team{
 		ID:        t.ID,
 		Name:      t.Name,
 		Private:   t.Type == 1,
 		RoomID:    t.RoomID,
-		CreatedBy: createdBy,
 		CreatedAt: t.CreatedAt,
 		UpdatedAt: t.UpdatedAt,
 		IsOwner:   t.IsOwner,
@@ -227,43 +175,4 @@ func sortOf(o *model.UserOrder) string {
 		dir = -1
 	}
 	return fmt.Sprintf(`{%q:%d}`, orderFields[o.Field], dir)
-}
-
-// avatarURL builds the avatar address Rocket.Chat serves, without a request: by username when
-// known, else by id. The ETag makes it change when the avatar does.
-func (r *Resolver) avatarURL(u *restclient.User, size *int, format *model.AvatarFormat) string {
-	var b strings.Builder
-	b.WriteString(r.avatarBase)
-	if u.Username != "" {
-		b.WriteString("/avatar/")
-		b.WriteString(url.PathEscape(u.Username))
-	} else {
-		b.WriteString("/avatar/uid/")
-		b.WriteString(url.PathEscape(u.ID))
-	}
-	q := url.Values{}
-	if size != nil {
-		q.Set("size", strconv.Itoa(min(max(*size, 16), 1024)))
-	}
-	if format != nil && *format != model.AvatarFormatSVG {
-		q.Set("format", strings.ToLower(string(*format)))
-	}
-	if u.AvatarETag != "" {
-		q.Set("etag", u.AvatarETag)
-	}
-	if len(q) > 0 {
-		b.WriteByte('?')
-		b.WriteString(q.Encode())
-	}
-	return b.String()
-}
-
-// selects reports whether the current field's selection asks for the named sub-field.
-func selects(ctx context.Context, name string) bool {
-	for _, f := range graphql.CollectFieldsCtx(ctx, nil) {
-		if f.Name == name {
-			return true
-		}
-	}
-	return false
 }

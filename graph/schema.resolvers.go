@@ -24,7 +24,7 @@ func (r *mutationResolver) Login(ctx context.Context, user string, password stri
 	}
 	p := &model.AuthPayload{UserID: res.UserID, AuthToken: res.AuthToken}
 	if res.Me != nil {
-		p.Me = fullUser(res.Me)
+		p.Me = r.fullUser(res.Me)
 	}
 	return p, nil
 }
@@ -46,7 +46,7 @@ func (r *mutationResolver) CreateUser(ctx context.Context, input model.CreateUse
 	if err != nil {
 		return nil, err
 	}
-	return fullUser(u), nil
+	return r.fullUser(u), nil
 }
 
 // RegisterUser is the resolver for the registerUser field.
@@ -62,7 +62,7 @@ func (r *mutationResolver) RegisterUser(ctx context.Context, input model.Registe
 	if err != nil {
 		return nil, err
 	}
-	return fullUser(u), nil
+	return r.fullUser(u), nil
 }
 
 // UpdateUser is the resolver for the updateUser field.
@@ -86,7 +86,7 @@ func (r *mutationResolver) UpdateUser(ctx context.Context, input model.UpdateUse
 	if err != nil {
 		return nil, err
 	}
-	return fullUser(u), nil
+	return r.fullUser(u), nil
 }
 
 // UpdateOwnBasicInfo is the resolver for the updateOwnBasicInfo field.
@@ -113,7 +113,7 @@ func (r *mutationResolver) UpdateOwnBasicInfo(ctx context.Context, input model.U
 	if err != nil {
 		return nil, err
 	}
-	return fullUser(u), nil
+	return r.fullUser(u), nil
 }
 
 // SetUserActiveStatus is the resolver for the setUserActiveStatus field.
@@ -128,7 +128,12 @@ func (r *mutationResolver) SetUserActiveStatus(ctx context.Context, userID strin
 		if u.Active != nil {
 			p.Active = *u.Active
 		}
-		p.User = partialUser(&restclient.User{ID: u.ID})
+	}
+	if len(subfields(ctx, "user")) > 0 {
+		// The answer only carries _id and active: the user, when asked for, is looked up.
+		if p.User, err = r.userByID(ctx, p.UserID); err != nil {
+			graphql.AddError(ctx, err)
+		}
 	}
 	return p, nil
 }
@@ -362,15 +367,7 @@ func (r *queryResolver) User(ctx context.Context, id *string, username *string) 
 	if sel.UserID != "" {
 		return r.userByID(ctx, sel.UserID)
 	}
-	l, err := loadersFrom(ctx)
-	if err != nil {
-		return nil, err
-	}
-	u, err := l.UserByUsername.Load(ctx, sel.Username)()
-	if err != nil {
-		return nil, err
-	}
-	return fullUser(u), nil
+	return r.userByUsername(ctx, sel.Username)
 }
 
 // Users is the resolver for the users field.
@@ -385,14 +382,12 @@ func (r *queryResolver) SearchUsers(ctx context.Context, term string, exclude []
 		return nil, err
 	}
 	out := make([]model.User, len(items))
-	active := true
+	active := true // users.autocomplete only answers active users
 	for i, it := range items {
-		out[i] = *partialUser(&restclient.User{ID: it.ID, Name: it.Name, Username: it.Username,
+		out[i] = r.partialUser(&restclient.User{ID: it.ID, Name: it.Name, Username: it.Username,
 			Nickname: it.Nickname, Status: it.Status, AvatarETag: it.AvatarETag, Active: &active})
 	}
-	if needsFullRecords(graphql.CollectFieldsCtx(ctx, nil), out) {
-		r.prefetchFull(ctx, out)
-	}
+	r.materialize(ctx, out, graphql.CollectFieldsCtx(ctx, nil))
 	return out, nil
 }
 
@@ -427,8 +422,9 @@ func (r *queryResolver) Presences(ctx context.Context, ids []string, since *time
 			if errs != nil && errs[i] != nil {
 				return nil, errs[i]
 			}
-			feed.Users[i] = presenceEntryOf(entries[i], id)
+			feed.Users[i] = presenceEntryOf(r.Resolver, entries[i], id)
 		}
+		r.materializePresenceUsers(ctx, feed)
 		return feed, nil
 	}
 	res, err := r.users.Presence(ctx, restclient.PresenceOptions{From: since})
@@ -437,8 +433,9 @@ func (r *queryResolver) Presences(ctx context.Context, ids []string, since *time
 	}
 	feed := &model.PresenceFeed{Full: res.Full, Users: make([]model.UserPresence, len(res.Users))}
 	for i := range res.Users {
-		feed.Users[i] = presenceEntryOf(&res.Users[i], res.Users[i].ID)
+		feed.Users[i] = presenceEntryOf(r.Resolver, &res.Users[i], res.Users[i].ID)
 	}
+	r.materializePresenceUsers(ctx, feed)
 	return feed, nil
 }
 
@@ -452,7 +449,7 @@ func (r *queryResolver) UserPresence(ctx context.Context, id *string, username *
 	if err != nil {
 		return nil, err
 	}
-	return &model.PresenceDetail{Status: statusOf(p.Presence), ConnectionStatus: optionalStatus(p.ConnectionStatus), LastLogin: p.LastLogin}, nil
+	return &model.PresenceDetail{Status: model.StatusOf(p.Presence), ConnectionStatus: optionalStatus(p.ConnectionStatus), LastLogin: p.LastLogin}, nil
 }
 
 // UserStatus is the resolver for the userStatus field.
@@ -465,7 +462,7 @@ func (r *queryResolver) UserStatus(ctx context.Context, id *string, username *st
 	if err != nil {
 		return nil, err
 	}
-	return &model.StatusDetail{UserID: s.ID, Status: statusOf(s.Status), ConnectionStatus: optionalStatus(s.ConnectionStatus)}, nil
+	return &model.StatusDetail{UserID: s.ID, Status: model.StatusOf(s.Status), ConnectionStatus: optionalStatus(s.ConnectionStatus)}, nil
 }
 
 // AvatarLocation is the resolver for the avatarLocation field.
@@ -529,148 +526,9 @@ func (r *queryResolver) ServerInfo(ctx context.Context) (*model.ServerInfo, erro
 	return &model.ServerInfo{Version: info.Version}, nil
 }
 
-// CreatedBy is the resolver for the createdBy field.
-func (r *teamResolver) CreatedBy(ctx context.Context, obj *model.Team) (*model.User, error) {
-	return obj.CreatedBy, nil
-}
-
-// Username is the resolver for the username field.
-func (r *userResolver) Username(ctx context.Context, obj *model.User) (*string, error) {
-	return userField(ctx, r.Resolver, obj, func(u *restclient.User) (*string, bool) { return strPtr(u.Username), u.Username != "" })
-}
-
-// Name is the resolver for the name field.
-func (r *userResolver) Name(ctx context.Context, obj *model.User) (*string, error) {
-	return userField(ctx, r.Resolver, obj, func(u *restclient.User) (*string, bool) { return strPtr(u.Name), u.Name != "" })
-}
-
-// Nickname is the resolver for the nickname field.
-func (r *userResolver) Nickname(ctx context.Context, obj *model.User) (*string, error) {
-	return userField(ctx, r.Resolver, obj, func(u *restclient.User) (*string, bool) { return strPtr(u.Nickname), u.Nickname != "" })
-}
-
-// Bio is the resolver for the bio field.
-func (r *userResolver) Bio(ctx context.Context, obj *model.User) (*string, error) {
-	return userField(ctx, r.Resolver, obj, func(u *restclient.User) (*string, bool) { return strPtr(u.Bio), u.Bio != "" })
-}
-
-// Emails is the resolver for the emails field.
-func (r *userResolver) Emails(ctx context.Context, obj *model.User) ([]model.Email, error) {
-	return userField(ctx, r.Resolver, obj, func(u *restclient.User) ([]model.Email, bool) {
-		if u.Emails == nil {
-			return nil, false
-		}
-		out := make([]model.Email, len(u.Emails))
-		for i, e := range u.Emails {
-			out[i] = model.Email{Address: e.Address, Verified: e.Verified}
-		}
-		return out, true
-	})
-}
-
-// Status is the resolver for the status field.
-func (r *userResolver) Status(ctx context.Context, obj *model.User) (*model.UserStatus, error) {
-	return userField(ctx, r.Resolver, obj, func(u *restclient.User) (*model.UserStatus, bool) {
-		return optionalStatus(u.Status), u.Status != ""
-	})
-}
-
-// StatusText is the resolver for the statusText field.
-func (r *userResolver) StatusText(ctx context.Context, obj *model.User) (*string, error) {
-	return userField(ctx, r.Resolver, obj, func(u *restclient.User) (*string, bool) { return strPtr(u.StatusText), u.StatusText != "" })
-}
-
-// Active is the resolver for the active field.
-func (r *userResolver) Active(ctx context.Context, obj *model.User) (*bool, error) {
-	return userField(ctx, r.Resolver, obj, func(u *restclient.User) (*bool, bool) { return u.Active, u.Active != nil })
-}
-
-// InactiveReason is the resolver for the inactiveReason field.
-func (r *userResolver) InactiveReason(ctx context.Context, obj *model.User) (*model.InactiveReason, error) {
-	return userField(ctx, r.Resolver, obj, func(u *restclient.User) (*model.InactiveReason, bool) {
-		// An active listed user has no reason to look up.
-		return inactiveReasonOf(u.InactiveReason), u.InactiveReason != nil || (u.Active != nil && *u.Active)
-	})
-}
-
-// Roles is the resolver for the roles field.
-func (r *userResolver) Roles(ctx context.Context, obj *model.User) ([]string, error) {
-	return userField(ctx, r.Resolver, obj, func(u *restclient.User) ([]string, bool) { return u.Roles, u.Roles != nil })
-}
-
-// Type is the resolver for the type field.
-func (r *userResolver) Type(ctx context.Context, obj *model.User) (*string, error) {
-	return userField(ctx, r.Resolver, obj, func(u *restclient.User) (*string, bool) { return strPtr(u.Type), u.Type != "" })
-}
-
-// CreatedAt is the resolver for the createdAt field.
-func (r *userResolver) CreatedAt(ctx context.Context, obj *model.User) (*time.Time, error) {
-	return userField(ctx, r.Resolver, obj, func(u *restclient.User) (*time.Time, bool) { return u.CreatedAt, u.CreatedAt != nil })
-}
-
-// LastLogin is the resolver for the lastLogin field.
-func (r *userResolver) LastLogin(ctx context.Context, obj *model.User) (*time.Time, error) {
-	return userField(ctx, r.Resolver, obj, func(u *restclient.User) (*time.Time, bool) { return u.LastLogin, u.LastLogin != nil })
-}
-
-// UtcOffset is the resolver for the utcOffset field.
-func (r *userResolver) UtcOffset(ctx context.Context, obj *model.User) (*float64, error) {
-	return userField(ctx, r.Resolver, obj, func(u *restclient.User) (*float64, bool) { return u.UTCOffset, u.UTCOffset != nil })
-}
-
-// Language is the resolver for the language field.
-func (r *userResolver) Language(ctx context.Context, obj *model.User) (*string, error) {
-	return userField(ctx, r.Resolver, obj, func(u *restclient.User) (*string, bool) { return strPtr(u.Language), u.Language != "" })
-}
-
-// CustomFields is the resolver for the customFields field.
-func (r *userResolver) CustomFields(ctx context.Context, obj *model.User) (any, error) {
-	return userField(ctx, r.Resolver, obj, func(u *restclient.User) (any, bool) {
-		if u.CustomFields == nil {
-			return nil, false
-		}
-		return u.CustomFields, true
-	})
-}
-
-// AvatarETag is the resolver for the avatarETag field.
-func (r *userResolver) AvatarETag(ctx context.Context, obj *model.User) (*string, error) {
-	return userField(ctx, r.Resolver, obj, func(u *restclient.User) (*string, bool) { return strPtr(u.AvatarETag), u.AvatarETag != "" })
-}
-
-// AvatarURL is the resolver for the avatarUrl field.
-func (r *userResolver) AvatarURL(ctx context.Context, obj *model.User, size *int, format *model.AvatarFormat) (string, error) {
-	return r.avatarURL(obj.Record, size, format), nil
-}
-
-// RequirePasswordChange is the resolver for the requirePasswordChange field.
-func (r *userResolver) RequirePasswordChange(ctx context.Context, obj *model.User) (*bool, error) {
-	return userField(ctx, r.Resolver, obj, func(u *restclient.User) (*bool, bool) { return u.RequirePasswordChange, u.RequirePasswordChange != nil })
-}
-
-// Federated is the resolver for the federated field.
-func (r *userResolver) Federated(ctx context.Context, obj *model.User) (*bool, error) {
-	return userField(ctx, r.Resolver, obj, func(u *restclient.User) (*bool, bool) { return u.Federated, u.Federated != nil })
-}
-
-// CanViewAllInfo is the resolver for the canViewAllInfo field.
-func (r *userResolver) CanViewAllInfo(ctx context.Context, obj *model.User) (*bool, error) {
-	return userField(ctx, r.Resolver, obj, func(u *restclient.User) (*bool, bool) { return u.CanViewAllInfo, u.CanViewAllInfo != nil })
-}
-
-// Presence is the resolver for the presence field.
-func (r *userResolver) Presence(ctx context.Context, obj *model.User) (*model.Presence, error) {
-	return r.presenceOf(ctx, obj)
-}
-
 // Teams is the resolver for the teams field.
 func (r *userResolver) Teams(ctx context.Context, obj *model.User) ([]model.Team, error) {
 	return r.teamsOf(ctx, obj.ID)
-}
-
-// User is the resolver for the user field.
-func (r *userPresenceResolver) User(ctx context.Context, obj *model.UserPresence) (*model.User, error) {
-	return obj.User, nil
 }
 
 // Mutation returns MutationResolver implementation.
@@ -679,19 +537,11 @@ func (r *Resolver) Mutation() MutationResolver { return &mutationResolver{r} }
 // Query returns QueryResolver implementation.
 func (r *Resolver) Query() QueryResolver { return &queryResolver{r} }
 
-// Team returns TeamResolver implementation.
-func (r *Resolver) Team() TeamResolver { return &teamResolver{r} }
-
 // User returns UserResolver implementation.
 func (r *Resolver) User() UserResolver { return &userResolver{r} }
 
-// UserPresence returns UserPresenceResolver implementation.
-func (r *Resolver) UserPresence() UserPresenceResolver { return &userPresenceResolver{r} }
-
 type (
-	mutationResolver     struct{ *Resolver }
-	queryResolver        struct{ *Resolver }
-	teamResolver         struct{ *Resolver }
-	userResolver         struct{ *Resolver }
-	userPresenceResolver struct{ *Resolver }
+	mutationResolver struct{ *Resolver }
+	queryResolver    struct{ *Resolver }
+	userResolver     struct{ *Resolver }
 )

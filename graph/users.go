@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"fmt"
 	"net/url"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -9,6 +10,16 @@ import (
 	"github.com/rocketgql/rocketgql/graph/model"
 	"github.com/rocketgql/rocketgql/restclient"
 )
+
+// fullUser wraps a record that came from a complete look-up (users.info, login, writes).
+func (r *Resolver) fullUser(u *restclient.User) *model.User {
+	return &model.User{ID: u.ID, Record: u, Complete: true, AvatarBase: r.avatarBase}
+}
+
+// partialUser wraps a record from a listing or a reference; materialize completes it.
+func (r *Resolver) partialUser(u *restclient.User) model.User {
+	return model.User{ID: u.ID, Record: u, AvatarBase: r.avatarBase}
+}
 
 // userByID resolves a user through the operation's loader, so repeated and aliased look-ups of
 // one operation share one batch.
@@ -21,73 +32,206 @@ func (r *Resolver) userByID(ctx context.Context, id string) (*model.User, error)
 	if err != nil {
 		return nil, err
 	}
-	return fullUser(u), nil
+	return r.fullUser(u), nil
 }
 
-// userField reads one field of a user. A record from a listing or a reference may lack the field;
-// then the full record comes through the batched user loader, once per user and operation.
-func userField[T any](ctx context.Context, r *Resolver, obj *model.User, get func(*restclient.User) (T, bool)) (T, error) {
-	if v, ok := get(obj.Record); ok || obj.Complete {
-		return v, nil
-	}
-	l, err := loadersFrom(ctx)
-	if err != nil {
-		var zero T
-		return zero, err
-	}
-	full, err := l.UserByID.Load(ctx, obj.ID)()
-	if err != nil {
-		var zero T
-		return zero, err
-	}
-	v, _ := get(full)
-	return v, nil
-}
-
-// presenceOf answers from the user's own record when it carries a status (listings and users.info
-// do, so this costs nothing); otherwise from the batched users.presence loader. The status text
-// of a listed user also comes from that loader, only when it is selected.
-func (r *Resolver) presenceOf(ctx context.Context, u *model.User) (*model.Presence, error) {
-	rec := u.Record
-	if rec.Status != "" && (u.Complete || rec.StatusText != "" || !selects(ctx, "statusText")) {
-		return &model.Presence{Status: statusOf(rec.Status), StatusText: strPtr(rec.StatusText)}, nil
-	}
+func (r *Resolver) userByUsername(ctx context.Context, name string) (*model.User, error) {
 	l, err := loadersFrom(ctx)
 	if err != nil {
 		return nil, err
 	}
-	entry, err := l.PresenceByID.Load(ctx, u.ID)()
+	u, err := l.UserByUsername.Load(ctx, name)()
 	if err != nil {
 		return nil, err
 	}
-	if entry == nil {
-		// users.presence leaves offline users out of its answer.
-		return &model.Presence{Status: model.UserStatusOffline, StatusText: strPtr(rec.StatusText)}, nil
-	}
-	return &model.Presence{Status: statusOf(entry.Status), StatusText: strPtr(entry.StatusText)}, nil
+	return r.fullUser(u), nil
 }
 
-func presenceEntryOf(e *restclient.PresenceEntry, id string) model.UserPresence {
+// listCarried tells, for the User fields a list item may carry, whether a record has it. A
+// selected field not named here (nickname, bio, createdAt, ...) is never in list items.
+var listCarried = map[string]func(u *restclient.User) bool{
+	"__typename": nil, "id": nil, "avatarUrl": nil, "teams": nil,
+	"username":   func(u *restclient.User) bool { return u.Username != "" },
+	"name":       func(u *restclient.User) bool { return u.Name != "" },
+	"status":     func(u *restclient.User) bool { return u.Status != "" },
+	"active":     func(u *restclient.User) bool { return u.Active != nil },
+	"type":       func(u *restclient.User) bool { return u.Type != "" },
+	"avatarETag": func(u *restclient.User) bool { return u.AvatarETag != "" },
+	// Carried for callers with view-full-other-user-info only.
+	"emails":    func(u *restclient.User) bool { return u.Emails != nil },
+	"roles":     func(u *restclient.User) bool { return u.Roles != nil },
+	"lastLogin": func(u *restclient.User) bool { return u.LastLogin != nil },
+}
+
+// need is what a selection asks of a set of partial users.
+type need struct {
+	full     bool // a field some records lack: fetch full records
+	presence bool // only statuses missing: one users.presence call
+}
+
+func needsOf(op *graphql.OperationContext, fields []graphql.CollectedField, users []model.User) need {
+	var n need
+	missing := func(has func(*restclient.User) bool) bool {
+		for i := range users {
+			if !users[i].Complete && !has(users[i].Record) {
+				return true
+			}
+		}
+		return false
+	}
+	for _, f := range fields {
+		if f.Name == "presence" {
+			for _, pf := range graphql.CollectFields(op, f.Selections, nil) {
+				if pf.Name == "statusText" && missing(func(u *restclient.User) bool { return false }) {
+					n.full = true // a listing does not carry the status text
+				}
+			}
+			if missing(func(u *restclient.User) bool { return u.Status != "" }) {
+				n.presence = true
+			}
+			continue
+		}
+		has, known := listCarried[f.Name]
+		if !known || (has != nil && missing(has)) {
+			n.full = true
+		}
+	}
+	return n
+}
+
+// materialize makes every user carry the fields selected on it before gqlgen reads them (User
+// fields are plain methods, not resolvers): when a selected field is missing from some records,
+// their full records come in one batch; when only statuses are missing, one users.presence call
+// gives them. A user that cannot be completed keeps what it has, with the error on the list.
+func (r *Resolver) materialize(ctx context.Context, users []model.User, fields []graphql.CollectedField) {
+	if len(users) == 0 || len(fields) == 0 {
+		return
+	}
+	n := needsOf(graphql.GetOperationContext(ctx), fields, users)
+	switch {
+	case n.full:
+		r.completeUsers(ctx, users)
+	case n.presence:
+		r.fillPresence(ctx, users)
+	}
+}
+
+func partialIDs(users []model.User, want func(*model.User) bool) []string {
+	ids := make([]string, 0, len(users))
+	seen := make(map[string]bool, len(users))
+	for i := range users {
+		if want(&users[i]) && !seen[users[i].ID] {
+			seen[users[i].ID] = true
+			ids = append(ids, users[i].ID)
+		}
+	}
+	return ids
+}
+
+func (r *Resolver) completeUsers(ctx context.Context, users []model.User) {
+	l, err := loadersFrom(ctx)
+	if err != nil {
+		graphql.AddError(ctx, err)
+		return
+	}
+	ids := partialIDs(users, func(u *model.User) bool { return !u.Complete })
+	full := make(map[string]*restclient.User, len(ids))
+	for i, res := range r.fetchUsersByID(ctx, l, ids) {
+		if res.Error != nil {
+			graphql.AddError(ctx, fmt.Errorf("user %s: %w", ids[i], res.Error))
+			continue
+		}
+		full[ids[i]] = res.Data
+		l.UserByID.Prime(ctx, ids[i], res.Data)
+	}
+	for i := range users {
+		if rec, ok := full[users[i].ID]; ok && !users[i].Complete {
+			users[i].Record, users[i].Complete = rec, true
+		}
+	}
+}
+
+func (r *Resolver) fillPresence(ctx context.Context, users []model.User) {
+	ids := partialIDs(users, func(u *model.User) bool { return u.Record.Status == "" })
+	statuses := make(map[string]string, len(ids))
+	for i, res := range r.batchPresence(ctx, ids) {
+		switch {
+		case res.Error != nil:
+			graphql.AddError(ctx, res.Error)
+			return
+		case res.Data == nil:
+			statuses[ids[i]] = "offline" // users.presence leaves offline users out
+		default:
+			statuses[ids[i]] = res.Data.Status
+		}
+	}
+	for i := range users {
+		if s, ok := statuses[users[i].ID]; ok && users[i].Record.Status == "" {
+			rec := *users[i].Record // records may be shared: copy, never write through
+			rec.Status = s
+			users[i].Record = &rec
+		}
+	}
+}
+
+// subfields collects the selection under the named field of the current field's selection,
+// following `path` (e.g. "edges", "node").
+func subfields(ctx context.Context, path ...string) []graphql.CollectedField {
+	op := graphql.GetOperationContext(ctx)
+	fields := graphql.CollectFieldsCtx(ctx, nil)
+	for _, name := range path {
+		var next []graphql.CollectedField
+		for _, f := range fields {
+			if f.Name == name {
+				next = append(next, graphql.CollectFields(op, f.Selections, nil)...)
+			}
+		}
+		fields = next
+	}
+	return fields
+}
+
+func presenceEntryOf(r *Resolver, e *restclient.PresenceEntry, id string) model.UserPresence {
 	if e == nil {
-		return model.UserPresence{User: partialUser(&restclient.User{ID: id}), Status: model.UserStatusOffline}
+		u := r.partialUser(&restclient.User{ID: id, Status: "offline"})
+		return model.UserPresence{User: &u, Status: model.UserStatusOffline}
 	}
-	return model.UserPresence{
-		User: partialUser(&restclient.User{ID: e.ID, Username: e.Username, Name: e.Name, Status: e.Status,
-			StatusText: e.StatusText, AvatarETag: e.AvatarETag, UTCOffset: e.UTCOffset}),
-		Status:     statusOf(e.Status),
-		StatusText: strPtr(e.StatusText),
-		UtcOffset:  e.UTCOffset,
+	u := r.partialUser(&restclient.User{ID: e.ID, Username: e.Username, Name: e.Name, Status: e.Status,
+		StatusText: e.StatusText, AvatarETag: e.AvatarETag, UTCOffset: e.UTCOffset})
+	return model.UserPresence{User: &u, Status: model.StatusOf(e.Status), StatusText: strPtr(e.StatusText), UtcOffset: e.UTCOffset}
+}
+
+// materializePresenceUsers completes the `user` of every feed entry for its selection.
+func (r *Resolver) materializePresenceUsers(ctx context.Context, feed *model.PresenceFeed) {
+	users := make([]model.User, len(feed.Users))
+	for i := range feed.Users {
+		users[i] = *feed.Users[i].User
+	}
+	r.materialize(ctx, users, subfields(ctx, "users", "user"))
+	for i := range feed.Users {
+		feed.Users[i].User = &users[i]
 	}
 }
 
+// teamsOf lists a user's teams, with their creators materialized for the selection.
 func (r *Resolver) teamsOf(ctx context.Context, userID string) ([]model.Team, error) {
 	teams, err := r.users.ListTeams(ctx, userID)
 	if err != nil {
 		return nil, err
 	}
 	out := make([]model.Team, len(teams))
+	creators := make([]model.User, 0, len(teams))
+	at := make([]int, 0, len(teams))
 	for i, t := range teams {
 		out[i] = teamOf(t)
+		if t.CreatedBy.ID != "" {
+			creators = append(creators, r.partialUser(&restclient.User{ID: t.CreatedBy.ID, Username: t.CreatedBy.Username}))
+			at = append(at, i)
+		}
+	}
+	r.materialize(ctx, creators, subfields(ctx, "createdBy"))
+	for j, i := range at {
+		out[i].CreatedBy = &creators[j]
 	}
 	return out, nil
 }
@@ -144,10 +288,11 @@ func (r *Resolver) listUsers(ctx context.Context, first *int, after *string, fil
 	if len(users) > size {
 		users = users[:size]
 	}
-	nodes := listedUsers(users)
-	if needsFullRecords(connectionUserFields(ctx), nodes) {
-		r.prefetchFull(ctx, nodes)
+	nodes := make([]model.User, len(users))
+	for i := range users {
+		nodes[i] = r.partialUser(&users[i])
 	}
+	r.materialize(ctx, nodes, append(subfields(ctx, "nodes"), subfields(ctx, "edges", "node")...))
 	conn := &model.UserConnection{
 		TotalCount: page.Total,
 		Nodes:      nodes,
@@ -178,58 +323,4 @@ func (r *Resolver) checkAvatarURL(_ context.Context, raw string) error {
 		return badInputf("avatarUrl must be an absolute http(s) URL")
 	}
 	return nil
-}
-
-// listCarried tells, for the User fields a list item may carry, whether a record has it. Fields
-// not named here (nickname, bio, createdAt, ...) are never in list items.
-var listCarried = map[string]func(u *restclient.User) bool{
-	"__typename": nil, "id": nil, "avatarUrl": nil, "teams": nil, "presence": nil,
-	"username":   func(u *restclient.User) bool { return u.Username != "" },
-	"name":       func(u *restclient.User) bool { return u.Name != "" },
-	"status":     func(u *restclient.User) bool { return u.Status != "" },
-	"active":     func(u *restclient.User) bool { return u.Active != nil },
-	"type":       func(u *restclient.User) bool { return u.Type != "" },
-	"avatarETag": func(u *restclient.User) bool { return u.AvatarETag != "" },
-	// Carried for callers with view-full-other-user-info only.
-	"emails":    func(u *restclient.User) bool { return u.Emails != nil },
-	"roles":     func(u *restclient.User) bool { return u.Roles != nil },
-	"lastLogin": func(u *restclient.User) bool { return u.LastLogin != nil },
-}
-
-// needsFullRecords reports whether the User selection asks for a field some of the users lack.
-func needsFullRecords(fields []graphql.CollectedField, users []model.User) bool {
-	for _, f := range fields {
-		has, known := listCarried[f.Name]
-		if !known {
-			return true
-		}
-		if has == nil {
-			continue
-		}
-		for i := range users {
-			if !has(users[i].Record) {
-				return true
-			}
-		}
-	}
-	return false
-}
-
-// connectionUserFields collects the User fields selected under `nodes` and `edges { node }`.
-func connectionUserFields(ctx context.Context) []graphql.CollectedField {
-	op := graphql.GetOperationContext(ctx)
-	var out []graphql.CollectedField
-	for _, f := range graphql.CollectFieldsCtx(ctx, nil) {
-		switch f.Name {
-		case "nodes":
-			out = append(out, graphql.CollectFields(op, f.Selections, nil)...)
-		case "edges":
-			for _, e := range graphql.CollectFields(op, f.Selections, nil) {
-				if e.Name == "node" {
-					out = append(out, graphql.CollectFields(op, e.Selections, nil)...)
-				}
-			}
-		}
-	}
-	return out
 }
