@@ -111,7 +111,7 @@ func (e *limitsExtension) MutateOperationParameters(ctx context.Context, p *grap
 	}
 	doc, err := parser.ParseQueryWithTokenLimit(&ast.Source{Input: p.Query}, e.limits.MaxTokens)
 	if err != nil {
-		if strings.Contains(err.Message, "exceeded token limit") {
+		if strings.Contains(err.Error(), "exceeded token limit") {
 			return limitError(CodeTooManyTokens, e.limits.MaxTokens,
 				"the operation is too long: more than %d tokens", e.limits.MaxTokens)
 		}

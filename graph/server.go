@@ -22,6 +22,9 @@ type ServerOptions struct {
 	Introspection bool
 	// MaxUploadSize bounds a multipart avatar upload.
 	MaxUploadSize int64
+	// Limits bounds depth, complexity, aliases, root fields, directives and tokens of an
+	// operation; the zero value applies the defaults.
+	Limits Limits
 }
 
 // errPanic is what a client sees of a resolver panic; the panic itself goes to the log.
@@ -41,10 +44,13 @@ func NewServer(r *Resolver, opts ServerOptions) *handler.Server {
 		opts.MaxUploadSize = 8 << 20
 	}
 	srv := handler.New(NewExecutableSchema(Config{Resolvers: r}))
-	srv.AddTransport(transport.GET{})
-	srv.AddTransport(transport.POST{})
-	srv.AddTransport(transport.MultipartForm{MaxUploadSize: opts.MaxUploadSize, MaxMemory: opts.MaxUploadSize})
+	srv.AddTransport(getTransport{})
+	srv.AddTransport(postTransport{})
+	srv.AddTransport(uploadTransport{transport.MultipartForm{MaxUploadSize: opts.MaxUploadSize, MaxMemory: opts.MaxUploadSize}})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	limits := newLimitsExtension(opts.Limits, opts.Introspection)
+	srv.SetParserTokenLimit(limits.limits.MaxTokens)
+	srv.Use(limits)
 	if opts.Introspection {
 		srv.Use(extension.Introspection{})
 	}
