@@ -32,6 +32,9 @@ type ResolverOptions struct {
 	Caller func(ctx context.Context) Caller
 	// Loaders tunes the per-operation batching.
 	Loaders LoaderConfig
+	// AvatarURLs decides which setAvatar avatarUrl values are forwarded (SSRF guard); nil
+	// accepts http(s) URLs whose host resolves to public addresses only.
+	AvatarURLs *AvatarURLPolicy
 }
 
 // Resolver is the root resolver. It holds no per-request state: everything that belongs to one
@@ -44,6 +47,7 @@ type Resolver struct {
 	caller        func(ctx context.Context) Caller
 	loaderConfig  LoaderConfig
 	listQueryMode *listQueryDetector
+	avatarURLs    *AvatarURLPolicy
 }
 
 // NewResolver validates cfg and returns the root resolver.
@@ -59,6 +63,10 @@ func NewResolver(cfg ResolverOptions) (*Resolver, error) {
 	if err != nil {
 		return nil, err
 	}
+	avatarURLs := cfg.AvatarURLs
+	if avatarURLs == nil {
+		avatarURLs = &AvatarURLPolicy{}
+	}
 	caller := cfg.Caller
 	if caller == nil {
 		caller = func(context.Context) Caller { return Caller{} }
@@ -71,6 +79,7 @@ func NewResolver(cfg ResolverOptions) (*Resolver, error) {
 		caller:        caller,
 		loaderConfig:  lc,
 		listQueryMode: newListQueryDetector(lc.UserLookup),
+		avatarURLs:    avatarURLs,
 	}, nil
 }
 

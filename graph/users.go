@@ -3,7 +3,6 @@ package graph
 import (
 	"context"
 	"fmt"
-	"net/url"
 
 	"github.com/99designs/gqlgen/graphql"
 
@@ -316,11 +315,7 @@ func emptyFilter(f *model.UserFilter) bool {
 	return f.State == nil && f.HasLoggedIn == nil && f.Type == nil && f.Roles == nil && f.SearchTerm == nil && f.InactiveReasons == nil
 }
 
-// checkAvatarURL accepts only absolute http(s) URLs: Rocket.Chat downloads the image itself.
-func (r *Resolver) checkAvatarURL(_ context.Context, raw string) error {
-	u, err := url.Parse(raw)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return badInputf("avatarUrl must be an absolute http(s) URL")
-	}
-	return nil
+// checkAvatarURL refuses avatar URLs Rocket.Chat must not fetch (see AvatarURLPolicy).
+func (r *Resolver) checkAvatarURL(ctx context.Context, raw string) error {
+	return r.avatarURLs.Check(ctx, raw)
 }
