@@ -31,6 +31,17 @@ type config struct {
 	BatchChunkSize    int
 	BatchWait         time.Duration
 	EmulatorListen    string // where the embedded emulator listens when RocketChatURL is empty
+
+	// Hardening (issue 6).
+	Limits             graph.Limits
+	MaxUploadBytes     int64
+	OperationTimeout   time.Duration
+	RESTRetries        int
+	RESTRetryBackoff   time.Duration
+	BreakerFailures    int
+	BreakerOpen        time.Duration
+	AvatarAllowedHosts []string
+	DrainDelay         time.Duration
 }
 
 // setting is one configuration knob: its flag, its environment variable and its help.
@@ -54,6 +65,20 @@ var settings = []setting{
 	{"batch-chunk-size", "BATCH_CHUNK_SIZE", "100", "ids per users.presence / users.list call"},
 	{"batch-wait", "BATCH_WAIT", "200us", "how long a loader collects keys before calling Rocket.Chat"},
 	{"emulator-listen", "EMULATOR_LISTEN", "127.0.0.1:0", "where the embedded emulator listens when ROCKETCHAT_URL is empty"},
+	{"max-depth", "GRAPHQL_MAX_DEPTH", "10", "deepest field nesting of an operation"},
+	{"max-complexity", "GRAPHQL_MAX_COMPLEXITY", "250", "most Rocket.Chat calls one operation may cause (cost model in graph.Complexity)"},
+	{"max-aliases", "GRAPHQL_MAX_ALIASES", "100", "most aliased fields in an operation, counted through fragments"},
+	{"max-root-fields", "GRAPHQL_MAX_ROOT_FIELDS", "50", "most root fields in an operation"},
+	{"max-directives", "GRAPHQL_MAX_DIRECTIVES", "50", "most directives in an operation, counted through fragments"},
+	{"max-tokens", "GRAPHQL_MAX_TOKENS", "10000", "parser token limit: longer documents are not parsed"},
+	{"max-upload-bytes", "MAX_UPLOAD_BYTES", "8388608", "largest multipart (avatar upload) request body"},
+	{"operation-timeout", "OPERATION_TIMEOUT", "30s", "deadline of a whole GraphQL request, all its REST calls included"},
+	{"rest-retries", "REST_RETRIES", "2", "retries of an idempotent GET after a connection error or 502/503/504 (0 disables)"},
+	{"rest-retry-backoff", "REST_RETRY_BACKOFF", "100ms", "first retry delay; doubled each retry, with jitter"},
+	{"breaker-failures", "BREAKER_FAILURES", "5", "consecutive failed REST calls (unreachable, timeout, 502/503/504) that open the circuit breaker (0 disables)"},
+	{"breaker-open", "BREAKER_OPEN", "10s", "how long the open breaker answers UPSTREAM_UNAVAILABLE at once before one probe call"},
+	{"avatar-url-allowed-hosts", "AVATAR_URL_ALLOWED_HOSTS", "", "comma-separated hosts (or *.suffix) setAvatar avatarUrl may point to; empty: any host resolving to public addresses"},
+	{"shutdown-drain-delay", "SHUTDOWN_DRAIN_DELAY", "0s", "after SIGTERM, how long /healthz answers 503 while requests are still served, before the listener closes"},
 }
 
 // loadConfig reads flags (args without the program name) over environment over defaults.
@@ -119,6 +144,31 @@ func loadConfig(args []string, getenv func(string) string, stderr io.Writer) (co
 	parseInt("max-body-bytes", 1024, 1<<30, func(n int64) { cfg.MaxBodyBytes = n })
 	parseInt("fan-out-concurrency", 1, 64, func(n int64) { cfg.FanOutConcurrency = int(n) })
 	parseInt("batch-chunk-size", 1, 100, func(n int64) { cfg.BatchChunkSize = int(n) })
+	parseInt("max-depth", 2, 1000, func(n int64) { cfg.Limits.MaxDepth = int(n) })
+	parseInt("max-complexity", 1, 1<<20, func(n int64) { cfg.Limits.MaxComplexity = int(n) })
+	parseInt("max-aliases", 1, 1<<20, func(n int64) { cfg.Limits.MaxAliases = int(n) })
+	parseInt("max-root-fields", 1, 1<<20, func(n int64) { cfg.Limits.MaxRootFields = int(n) })
+	parseInt("max-directives", 1, 1<<20, func(n int64) { cfg.Limits.MaxDirectives = int(n) })
+	parseInt("max-tokens", 100, 1<<24, func(n int64) { cfg.Limits.MaxTokens = int(n) })
+	parseInt("max-upload-bytes", 1024, 1<<30, func(n int64) { cfg.MaxUploadBytes = n })
+	parseDuration("operation-timeout", &cfg.OperationTimeout)
+	parseInt("rest-retries", 0, 10, func(n int64) { cfg.RESTRetries = int(n) })
+	parseDuration("rest-retry-backoff", &cfg.RESTRetryBackoff)
+	parseInt("breaker-failures", 0, 1000, func(n int64) { cfg.BreakerFailures = int(n) })
+	parseDuration("breaker-open", &cfg.BreakerOpen)
+	if d, err := time.ParseDuration(get("shutdown-drain-delay")); err != nil || d < 0 {
+		errs = append(errs, fmt.Errorf("-shutdown-drain-delay: %q is not a duration of 0 or more", get("shutdown-drain-delay")))
+	} else {
+		cfg.DrainDelay = d
+	}
+	for _, h := range strings.Split(get("avatar-url-allowed-hosts"), ",") {
+		if h = strings.ToLower(strings.TrimSpace(h)); h != "" {
+			if strings.ContainsAny(h, "/:@ ") || strings.Contains(strings.TrimPrefix(h, "*."), "*") {
+				errs = append(errs, fmt.Errorf("-avatar-url-allowed-hosts: %q is not a host name or *.suffix pattern", h))
+			}
+			cfg.AvatarAllowedHosts = append(cfg.AvatarAllowedHosts, h)
+		}
+	}
 
 	if cfg.ListenAddr == "" {
 		errs = append(errs, errors.New("-listen: empty address"))

@@ -63,16 +63,17 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		publicURL = backendURL
 	}
 
-	handler, readiness, err := newGateway(cfg, backendURL, publicURL, demo, logger)
+	gw, err := newGateway(cfg, backendURL, publicURL, demo, logger)
 	if err != nil {
 		return err
 	}
+	defer gw.closeIdle()
 	ln, err := net.Listen("tcp", cfg.ListenAddr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.ListenAddr, err)
 	}
 	srv := &http.Server{
-		Handler:           handler,
+		Handler:           gw.handler,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,
@@ -90,9 +91,20 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		return fmt.Errorf("serve: %w", err)
 	case <-ctx.Done():
 	}
-	// Readiness fails first, so a load balancer stops sending; then in-flight requests finish.
-	readiness.SetDraining()
-	logger.Info("shutting down", slog.Duration("deadline", cfg.ShutdownTimeout))
+	// Readiness fails first, so a load balancer stops sending; during the drain delay requests
+	// are still served while it notices; then the listener closes and in-flight requests finish
+	// within the shutdown deadline.
+	gw.readiness.SetDraining()
+	logger.Info("shutting down", slog.Duration("drain_delay", cfg.DrainDelay), slog.Duration("deadline", cfg.ShutdownTimeout))
+	if cfg.DrainDelay > 0 {
+		drain := time.NewTimer(cfg.DrainDelay)
+		select {
+		case <-drain.C:
+		case err := <-serveErr:
+			drain.Stop()
+			return fmt.Errorf("serve: %w", err)
+		}
+	}
 	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cfg.ShutdownTimeout)
 	defer cancel()
 	if err := srv.Shutdown(shutdownCtx); err != nil {
@@ -102,10 +114,19 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	return nil
 }
 
+// gateway is the wired HTTP handler with what run needs for its lifecycle.
+type gateway struct {
+	handler   http.Handler
+	readiness *middleware.Readiness
+	closeIdle func() // closes idle keep-alive connections to Rocket.Chat
+}
+
 // newGateway wires restclient, graph and middleware into the gateway's HTTP handler.
-func newGateway(cfg config, backendURL, publicURL string, demo *emulator.Server, logger *slog.Logger) (http.Handler, *middleware.Readiness, error) {
+func newGateway(cfg config, backendURL, publicURL string, demo *emulator.Server, logger *slog.Logger) (*gateway, error) {
 	rc, err := restclient.New(backendURL,
 		restclient.WithTimeout(cfg.RESTTimeout),
+		restclient.WithRetries(cfg.RESTRetries, cfg.RESTRetryBackoff),
+		restclient.WithBreaker(restclient.BreakerOptions{Failures: cfg.BreakerFailures, OpenFor: cfg.BreakerOpen}),
 		restclient.WithUserAgent("rocketgql/"+version),
 		restclient.WithCredentials(func(ctx context.Context) (restclient.Credentials, bool) {
 			c, ok := middleware.CredentialsFrom(ctx)
@@ -113,7 +134,7 @@ func newGateway(cfg config, backendURL, publicURL string, demo *emulator.Server,
 		}),
 	)
 	if err != nil {
-		return nil, nil, fmt.Errorf("rocket.chat client: %w", err)
+		return nil, fmt.Errorf("rocket.chat client: %w", err)
 	}
 	resolver, err := graph.NewResolver(graph.ResolverOptions{
 		Users:         rc.Users,
@@ -130,20 +151,34 @@ func newGateway(cfg config, backendURL, publicURL string, demo *emulator.Server,
 			ChunkSize:         cfg.BatchChunkSize,
 			Wait:              cfg.BatchWait,
 		},
+		AvatarURLs: &graph.AvatarURLPolicy{AllowedHosts: cfg.AvatarAllowedHosts},
 	})
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	const maxUpload = 8 << 20
+	maxUpload := cfg.MaxUploadBytes
+	if maxUpload <= 0 {
+		maxUpload = 8 << 20
+	}
 	gql := graph.NewServer(resolver, graph.ServerOptions{
 		Logger:        logger,
 		RequestID:     middleware.RequestIDFrom,
 		Introspection: cfg.Introspection,
 		MaxUploadSize: maxUpload,
+		Limits:        cfg.Limits,
 	})
-	cors, err := middleware.CORS(middleware.CORSOptions{AllowedOrigins: cfg.CORSOrigins, AllowCredentials: cfg.CORSCredentials, MaxAge: 10 * time.Minute})
+	corsOpts := middleware.CORSOptions{AllowedOrigins: cfg.CORSOrigins, AllowCredentials: cfg.CORSCredentials, MaxAge: 10 * time.Minute}
+	cors, err := middleware.CORS(corsOpts)
 	if err != nil {
-		return nil, nil, fmt.Errorf("cors: %w", err)
+		return nil, fmt.Errorf("cors: %w", err)
+	}
+	crossOrigin, err := middleware.CrossOriginGuard(corsOpts)
+	if err != nil {
+		return nil, fmt.Errorf("cross-origin guard: %w", err)
+	}
+	opTimeout := cfg.OperationTimeout
+	if opTimeout <= 0 {
+		opTimeout = 30 * time.Second
 	}
 
 	var demoHeaders map[string]string
@@ -154,15 +189,21 @@ func newGateway(cfg config, backendURL, publicURL string, demo *emulator.Server,
 	}
 	readiness := &middleware.Readiness{}
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", middleware.Chain(gql, bodyLimit(cfg.MaxBodyBytes, maxUpload), middleware.CSRF, middleware.Auth))
+	mux.Handle("/graphql", middleware.Chain(gql,
+		crossOrigin,
+		bodyLimit(cfg.MaxBodyBytes, maxUpload),
+		middleware.CSRF,
+		middleware.Deadline(opTimeout),
+		middleware.Auth))
 	mux.Handle("GET /healthz", readiness.Handler())
 	mux.Handle("/", getOnly(playground.Handler("rocketgql", "/graphql", demoHeaders)))
-	return middleware.Chain(mux,
+	handler := middleware.Chain(mux,
 		middleware.RequestID,
 		middleware.AccessLog(logger),
 		middleware.Recover(logger),
 		cors,
-	), readiness, nil
+	)
+	return &gateway{handler: handler, readiness: readiness, closeIdle: rc.CloseIdleConnections}, nil
 }
 
 // getOnly answers 405 to anything but GET and HEAD (the playground and its assets).
