@@ -14,9 +14,9 @@ package restclient
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
+	json "github.com/goccy/go-json"
 	"io"
 	"math/rand/v2"
 	"net"
