@@ -161,7 +161,7 @@ func responseType(r *http.Request) string {
 func writeResponse(w http.ResponseWriter, ctype string, status int, resp *graphql.Response) {
 	var b []byte
 	var err error
-	if len(resp.Errors) == 0 && resp.Extensions == nil && resp.Label == "" && resp.Path == nil && resp.HasNext == nil && len(resp.Data) > 0 {
+	if len(resp.Errors) == 0 && len(resp.Extensions) == 0 && resp.Label == "" && resp.Path == nil && resp.HasNext == nil && len(resp.Data) > 0 {
 		// The common answer: data the executor already wrote as valid JSON. Marshalling it again
 		// would re-scan every byte to compact a json.RawMessage.
 		b = make([]byte, 0, len(resp.Data)+10)
