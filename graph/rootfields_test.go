@@ -316,7 +316,7 @@ func (e *rcEnv) usernames(t *testing.T) []string {
 	return strs(t, column(t, at(t, data, "users", "nodes"), "username"))
 }
 
-// generatedUser returns a generated, active, ordinary user other than the fixed demo accounts.
+// generatedUsers returns the generated, active, ordinary users (not the fixed demo accounts).
 func (e *rcEnv) generatedUsers(t *testing.T) []map[string]any {
 	t.Helper()
 	data := e.ok(t, e.admin.Headers, `{ users(first: 50, filter: {type: "user", state: ACTIVE}) { nodes { id username } } }`, nil)
