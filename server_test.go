@@ -44,7 +44,9 @@ func startGateway(t *testing.T, env map[string]string, args ...string) (string, 
 	out := &lockedBuffer{}
 	done := make(chan error, 1)
 	getenv := func(k string) string { return env[k] }
-	go func() { done <- run(ctx, append([]string{"rocketgql", "-listen", "127.0.0.1:0"}, args...), getenv, out) }()
+	go func() {
+		done <- run(ctx, append([]string{"rocketgql", "-listen", "127.0.0.1:0"}, args...), getenv, out)
+	}()
 	t.Cleanup(func() {
 		cancel()
 		select {

@@ -410,19 +410,15 @@ func (r *queryResolver) Presences(ctx context.Context, ids []string, since *time
 		return nil, badInputf("give either ids or since, not both")
 	}
 	if len(ids) > 0 {
-		// Through the loader: chunked, deduplicated, and offline users (left out by Rocket.Chat)
-		// reported as OFFLINE.
-		l, err := loadersFrom(ctx)
+		// One users.presence call per chunk of distinct ids; offline users (left out by
+		// Rocket.Chat) are reported as OFFLINE.
+		entries, err := r.loadPresence(ctx, ids)
 		if err != nil {
 			return nil, err
 		}
-		entries, errs := l.PresenceByID.LoadMany(ctx, ids)()
 		feed := &model.PresenceFeed{Users: make([]model.UserPresence, len(ids))}
 		for i, id := range ids {
-			if errs != nil && errs[i] != nil {
-				return nil, errs[i]
-			}
-			feed.Users[i] = presenceEntryOf(r.Resolver, entries[i], id)
+			feed.Users[i] = presenceEntryOf(r.Resolver, entries[id], id)
 		}
 		r.materializePresenceUsers(ctx, feed)
 		return feed, nil
