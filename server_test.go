@@ -190,6 +190,12 @@ func TestRolesOnEmulator(t *testing.T) {
 	require.Empty(t, allowed.Errors)
 	assert.Equal(t, map[string]any{"username": "made.by.admin"}, allowed.Data["createUser"])
 
+	// One failing root field keeps its siblings: the client learns the status write happened.
+	mixed := post(t, base, headersOf("demo"), `mutation { setStatus(status: BUSY) deleteUser(username: "admin") }`, nil)
+	assert.Equal(t, map[string]any{"setStatus": true, "deleteUser": nil}, mixed.Data)
+	require.Len(t, mixed.Errors, 1)
+	assert.Equal(t, "FORBIDDEN", mixed.Errors[0].Extensions["code"])
+
 	anonymous := post(t, base, nil, `{ me { id } }`, nil)
 	require.Len(t, anonymous.Errors, 1)
 	assert.Equal(t, "UNAUTHENTICATED", anonymous.Errors[0].Extensions["code"])

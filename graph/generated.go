@@ -275,38 +275,38 @@ type MutationResolver interface {
 	UpdateOwnBasicInfo(ctx context.Context, input model.UpdateOwnBasicInfoInput, twoFactor *model.TwoFactorInput) (*model.User, error)
 	SetUserActiveStatus(ctx context.Context, userID string, active bool, confirmRelinquish *bool) (*model.SetActiveStatusPayload, error)
 	DeactivateIdleUsers(ctx context.Context, daysIdle int, role *string) (*model.DeactivateIdlePayload, error)
-	DeleteUser(ctx context.Context, id *string, username *string, confirmRelinquish *bool) (bool, error)
-	DeleteOwnAccount(ctx context.Context, password string, confirmRelinquish *bool) (bool, error)
-	SetStatus(ctx context.Context, status *model.SettableUserStatus, message *string, userID *string, username *string) (bool, error)
-	SetAvatar(ctx context.Context, input model.SetAvatarInput) (bool, error)
-	ResetAvatar(ctx context.Context, id *string, username *string) (bool, error)
+	DeleteUser(ctx context.Context, id *string, username *string, confirmRelinquish *bool) (*bool, error)
+	DeleteOwnAccount(ctx context.Context, password string, confirmRelinquish *bool) (*bool, error)
+	SetStatus(ctx context.Context, status *model.SettableUserStatus, message *string, userID *string, username *string) (*bool, error)
+	SetAvatar(ctx context.Context, input model.SetAvatarInput) (*bool, error)
+	ResetAvatar(ctx context.Context, id *string, username *string) (*bool, error)
 	SetPreferences(ctx context.Context, preferences any, userID *string) (*model.Preferences, error)
 	CreateUserToken(ctx context.Context, userID string, secret string) (*model.AuthToken, error)
 	GeneratePersonalAccessToken(ctx context.Context, name string, bypassTwoFactor *bool, twoFactor *model.TwoFactorInput) (*model.PersonalAccessTokenSecret, error)
 	RegeneratePersonalAccessToken(ctx context.Context, name string, twoFactor *model.TwoFactorInput) (*model.PersonalAccessTokenSecret, error)
-	RemovePersonalAccessToken(ctx context.Context, name string, twoFactor *model.TwoFactorInput) (bool, error)
-	Logout(ctx context.Context, userID *string) (bool, error)
+	RemovePersonalAccessToken(ctx context.Context, name string, twoFactor *model.TwoFactorInput) (*bool, error)
+	Logout(ctx context.Context, userID *string) (*bool, error)
 	LogoutOtherClients(ctx context.Context) (*model.LogoutOtherClientsPayload, error)
-	RemoveOtherTokens(ctx context.Context) (bool, error)
-	ResetE2EKey(ctx context.Context, id *string, username *string, twoFactor *model.TwoFactorInput) (bool, error)
-	ResetTotp(ctx context.Context, id *string, username *string, twoFactor *model.TwoFactorInput) (bool, error)
-	ForgotPassword(ctx context.Context, email string) (bool, error)
-	SendWelcomeEmail(ctx context.Context, email string) (bool, error)
+	RemoveOtherTokens(ctx context.Context) (*bool, error)
+	ResetE2EKey(ctx context.Context, id *string, username *string, twoFactor *model.TwoFactorInput) (*bool, error)
+	ResetTotp(ctx context.Context, id *string, username *string, twoFactor *model.TwoFactorInput) (*bool, error)
+	ForgotPassword(ctx context.Context, email string) (*bool, error)
+	SendWelcomeEmail(ctx context.Context, email string) (*bool, error)
 	RequestDataDownload(ctx context.Context, fullExport *bool) (*model.DataDownload, error)
-	ReportUser(ctx context.Context, userID string, description string) (bool, error)
+	ReportUser(ctx context.Context, userID string, description string) (*bool, error)
 }
 type QueryResolver interface {
 	Me(ctx context.Context) (*model.User, error)
 	User(ctx context.Context, id *string, username *string) (*model.User, error)
 	Users(ctx context.Context, first *int, after *string, filter *model.UserFilter, orderBy *model.UserOrder) (*model.UserConnection, error)
 	SearchUsers(ctx context.Context, term string, exclude []string) ([]model.User, error)
-	UsernameAvailable(ctx context.Context, username string) (bool, error)
-	UsernameSuggestion(ctx context.Context) (string, error)
+	UsernameAvailable(ctx context.Context, username string) (*bool, error)
+	UsernameSuggestion(ctx context.Context) (*string, error)
 	Presences(ctx context.Context, ids []string, since *time.Time) (*model.PresenceFeed, error)
 	UserPresence(ctx context.Context, id *string, username *string) (*model.PresenceDetail, error)
 	UserStatus(ctx context.Context, id *string, username *string) (*model.StatusDetail, error)
-	AvatarLocation(ctx context.Context, id *string, username *string) (string, error)
-	AvatarImage(ctx context.Context, subject string, size *int, format *model.AvatarFormat) (string, error)
+	AvatarLocation(ctx context.Context, id *string, username *string) (*string, error)
+	AvatarImage(ctx context.Context, subject string, size *int, format *model.AvatarFormat) (*string, error)
 	Teams(ctx context.Context, userID string) ([]model.Team, error)
 	Preferences(ctx context.Context) (*model.Preferences, error)
 	PersonalAccessTokens(ctx context.Context) ([]model.PersonalAccessToken, error)
@@ -1899,6 +1899,10 @@ type SetActiveStatusPayload {
   user: User
 }
 
+"""
+Root fields are nullable on purpose: one failing field answers null with its error and keeps its
+siblings, so a client never loses the result of a write that succeeded next to one that failed.
+"""
 type Query {
   """
   The caller, from ` + "`" + `X-User-Id` + "`" + `.
@@ -1918,80 +1922,80 @@ type Query {
   REST: GET /api/v1/users.list
   REST: GET /api/v1/users.listByStatus
   """
-  users(first: Int, after: String, filter: UserFilter, orderBy: UserOrder): UserConnection!
+  users(first: Int, after: String, filter: UserFilter, orderBy: UserOrder): UserConnection
 
   """
   Up to 10 active users whose name or username matches ` + "`" + `term` + "`" + `, people you talk to first.
   REST: GET /api/v1/users.autocomplete
   """
-  searchUsers(term: String!, exclude: [String!]): [User!]!
+  searchUsers(term: String!, exclude: [String!]): [User!]
 
   """
   Whether a username is still free.
   REST: GET /api/v1/users.checkUsernameAvailability
   """
-  usernameAvailable(username: String!): Boolean!
+  usernameAvailable(username: String!): Boolean
 
   """
   A free username derived from the caller's name.
   REST: GET /api/v1/users.getUsernameSuggestion
   """
-  usernameSuggestion: String!
+  usernameSuggestion: String
 
   """
   Presence of the given users (offline users are reported as OFFLINE), or of everybody online,
   or the changes since ` + "`" + `since` + "`" + ` (less than 10 minutes ago).
   REST: GET /api/v1/users.presence
   """
-  presences(ids: [ID!], since: DateTime): PresenceFeed!
+  presences(ids: [ID!], since: DateTime): PresenceFeed
 
   """
   One user's presence; without arguments, the caller's (with connection status and last login).
   REST: GET /api/v1/users.getPresence
   """
-  userPresence(id: ID, username: String): PresenceDetail!
+  userPresence(id: ID, username: String): PresenceDetail
 
   """
   One user's status; without arguments, the caller's (with connection status).
   REST: GET /api/v1/users.getStatus
   """
-  userStatus(id: ID, username: String): StatusDetail!
+  userStatus(id: ID, username: String): StatusDetail
 
   """
   The avatar address Rocket.Chat redirects to for a user (a ` + "`" + `307` + "`" + ` from ` + "`" + `users.getAvatar` + "`" + `, not followed).
   REST: GET /api/v1/users.getAvatar
   """
-  avatarLocation(id: ID, username: String): String!
+  avatarLocation(id: ID, username: String): String
 
   """
   An avatar image as a ` + "`" + `data:` + "`" + ` URL. ` + "`" + `subject` + "`" + ` is a username, or ` + "`" + `@name` + "`" + ` for a room.
   REST: GET /api/v1/avatar/{subject}
   """
-  avatarImage(subject: String!, size: Int, format: AvatarFormat): String!
+  avatarImage(subject: String!, size: Int, format: AvatarFormat): String
 
   """
   The teams of a user.
   REST: GET /api/v1/users.listTeams
   """
-  teams(userId: ID!): [Team!]!
+  teams(userId: ID!): [Team!]
 
   """
   The caller's preferences.
   REST: GET /api/v1/users.getPreferences
   """
-  preferences: Preferences!
+  preferences: Preferences
 
   """
   The caller's personal access tokens (never their secrets).
   REST: GET /api/v1/users.getPersonalAccessTokens
   """
-  personalAccessTokens: [PersonalAccessToken!]!
+  personalAccessTokens: [PersonalAccessToken!]
 
   """
   The Rocket.Chat server's version.
   REST: GET /api/info
   """
-  serverInfo: ServerInfo!
+  serverInfo: ServerInfo
 }
 
 type Mutation {
@@ -2000,158 +2004,158 @@ type Mutation {
   Send the returned ` + "`" + `userId` + "`" + ` and ` + "`" + `authToken` + "`" + ` as ` + "`" + `X-User-Id` + "`" + ` and ` + "`" + `X-Auth-Token` + "`" + ` from then on.
   REST: POST /api/v1/login
   """
-  login(user: String!, password: String!, code: String): AuthPayload!
+  login(user: String!, password: String!, code: String): AuthPayload
 
   """
   Create a user (needs ` + "`" + `create-user` + "`" + `).
   REST: POST /api/v1/users.create
   """
-  createUser(input: CreateUserInput!): User!
+  createUser(input: CreateUserInput!): User
 
   """
   Register a new account without being logged in.
   REST: POST /api/v1/users.register
   """
-  registerUser(input: RegisterUserInput!): User!
+  registerUser(input: RegisterUserInput!): User
 
   """
   Update any user (two-factor protected).
   REST: POST /api/v1/users.update
   """
-  updateUser(input: UpdateUserInput!, twoFactor: TwoFactorInput): User!
+  updateUser(input: UpdateUserInput!, twoFactor: TwoFactorInput): User
 
   """
   Update your own profile. Changing email or password needs ` + "`" + `currentPassword` + "`" + `.
   REST: POST /api/v1/users.updateOwnBasicInfo
   """
-  updateOwnBasicInfo(input: UpdateOwnBasicInfoInput!, twoFactor: TwoFactorInput): User!
+  updateOwnBasicInfo(input: UpdateOwnBasicInfoInput!, twoFactor: TwoFactorInput): User
 
   """
   Activate or deactivate a user.
   REST: POST /api/v1/users.setActiveStatus
   """
-  setUserActiveStatus(userId: ID!, active: Boolean!, confirmRelinquish: Boolean): SetActiveStatusPayload!
+  setUserActiveStatus(userId: ID!, active: Boolean!, confirmRelinquish: Boolean): SetActiveStatusPayload
 
   """
   Deactivate users of a role who have not logged in for ` + "`" + `daysIdle` + "`" + ` days.
   REST: POST /api/v1/users.deactivateIdle
   """
-  deactivateIdleUsers(daysIdle: Int!, role: String): DeactivateIdlePayload!
+  deactivateIdleUsers(daysIdle: Int!, role: String): DeactivateIdlePayload
 
   """
   Delete a user (needs ` + "`" + `delete-user` + "`" + `), by exactly one of ` + "`" + `id` + "`" + ` or ` + "`" + `username` + "`" + `.
   REST: POST /api/v1/users.delete
   """
-  deleteUser(id: ID, username: String, confirmRelinquish: Boolean): Boolean!
+  deleteUser(id: ID, username: String, confirmRelinquish: Boolean): Boolean
 
   """
   Delete your own account; ` + "`" + `password` + "`" + ` is your plain password (the gateway sends its SHA-256 digest).
   REST: POST /api/v1/users.deleteOwnAccount
   """
-  deleteOwnAccount(password: String!, confirmRelinquish: Boolean): Boolean!
+  deleteOwnAccount(password: String!, confirmRelinquish: Boolean): Boolean
 
   """
   Set your status and/or status message, or another user's (needs ` + "`" + `edit-other-user-info` + "`" + `).
   REST: POST /api/v1/users.setStatus
   """
-  setStatus(status: SettableUserStatus, message: String, userId: ID, username: String): Boolean!
+  setStatus(status: SettableUserStatus, message: String, userId: ID, username: String): Boolean
 
   """
   Set an avatar from a URL or an uploaded image.
   REST: POST /api/v1/users.setAvatar
   """
-  setAvatar(input: SetAvatarInput!): Boolean!
+  setAvatar(input: SetAvatarInput!): Boolean
 
   """
   Reset an avatar to the generated one. Without arguments, your own.
   REST: POST /api/v1/users.resetAvatar
   """
-  resetAvatar(id: ID, username: String): Boolean!
+  resetAvatar(id: ID, username: String): Boolean
 
   """
   Change preferences; keys as Rocket.Chat's ` + "`" + `users.setPreferences` + "`" + ` accepts them.
   Without ` + "`" + `userId` + "`" + `, your own. Answers the stored preferences.
   REST: POST /api/v1/users.setPreferences
   """
-  setPreferences(preferences: JSON!, userId: ID): Preferences!
+  setPreferences(preferences: JSON!, userId: ID): Preferences
 
   """
   Issue a login token for a user with the server's ` + "`" + `CREATE_TOKENS_FOR_USERS_SECRET` + "`" + `.
   REST: POST /api/v1/users.createToken
   """
-  createUserToken(userId: ID!, secret: String!): AuthToken!
+  createUserToken(userId: ID!, secret: String!): AuthToken
 
   """
   Create a personal access token (two-factor protected). The secret is shown only here.
   REST: POST /api/v1/users.generatePersonalAccessToken
   """
-  generatePersonalAccessToken(name: String!, bypassTwoFactor: Boolean, twoFactor: TwoFactorInput): PersonalAccessTokenSecret!
+  generatePersonalAccessToken(name: String!, bypassTwoFactor: Boolean, twoFactor: TwoFactorInput): PersonalAccessTokenSecret
 
   """
   Replace a personal access token's secret (two-factor protected).
   REST: POST /api/v1/users.regeneratePersonalAccessToken
   """
-  regeneratePersonalAccessToken(name: String!, twoFactor: TwoFactorInput): PersonalAccessTokenSecret!
+  regeneratePersonalAccessToken(name: String!, twoFactor: TwoFactorInput): PersonalAccessTokenSecret
 
   """
   Remove a personal access token (two-factor protected).
   REST: POST /api/v1/users.removePersonalAccessToken
   """
-  removePersonalAccessToken(name: String!, twoFactor: TwoFactorInput): Boolean!
+  removePersonalAccessToken(name: String!, twoFactor: TwoFactorInput): Boolean
 
   """
   Log a user out everywhere; without ` + "`" + `userId` + "`" + `, yourself.
   REST: POST /api/v1/users.logout
   """
-  logout(userId: ID): Boolean!
+  logout(userId: ID): Boolean
 
   """
   Log out every other session of yours, keeping the token of this request.
   REST: POST /api/v1/users.logoutOtherClients
   """
-  logoutOtherClients: LogoutOtherClientsPayload!
+  logoutOtherClients: LogoutOtherClientsPayload
 
   """
   Drop your other stored tokens, keeping the one in use.
   REST: POST /api/v1/users.removeOtherTokens
   """
-  removeOtherTokens: Boolean!
+  removeOtherTokens: Boolean
 
   """
   Reset end-to-end encryption keys (two-factor protected); without arguments, your own.
   REST: POST /api/v1/users.resetE2EKey
   """
-  resetE2EKey(id: ID, username: String, twoFactor: TwoFactorInput): Boolean!
+  resetE2EKey(id: ID, username: String, twoFactor: TwoFactorInput): Boolean
 
   """
   Turn off TOTP two-factor (two-factor protected); without arguments, your own.
   REST: POST /api/v1/users.resetTOTP
   """
-  resetTOTP(id: ID, username: String, twoFactor: TwoFactorInput): Boolean!
+  resetTOTP(id: ID, username: String, twoFactor: TwoFactorInput): Boolean
 
   """
   Send a password reset email. Succeeds whether or not the address has an account.
   REST: POST /api/v1/users.forgotPassword
   """
-  forgotPassword(email: String!): Boolean!
+  forgotPassword(email: String!): Boolean
 
   """
   Send the welcome email to a user (needs ` + "`" + `send-mail` + "`" + `).
   REST: POST /api/v1/users.sendWelcomeEmail
   """
-  sendWelcomeEmail(email: String!): Boolean!
+  sendWelcomeEmail(email: String!): Boolean
 
   """
   Ask for an export of your data; a request from the last 24 hours is returned instead of a new one.
   REST: GET /api/v1/users.requestDataDownload
   """
-  requestDataDownload(fullExport: Boolean): DataDownload!
+  requestDataDownload(fullExport: Boolean): DataDownload
 
   """
   Report a user to the moderators.
   REST: POST /api/v1/moderation.reportUser
   """
-  reportUser(userId: ID!, description: String!): Boolean!
+  reportUser(userId: ID!, description: String!): Boolean
 }
 `, BuiltIn: false},
 	{Name: "../federation/directives.graphql", Input: `
@@ -4071,10 +4075,10 @@ func (ec *executionContext) _Mutation_login(ctx context.Context, field graphql.C
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.AuthPayload) graphql.Marshaler {
-			return ec.marshalNAuthPayload2ᚖgithubᚗcomᚋrocketgqlᚋrocketgqlᚋgraphᚋmodelᚐAuthPayload(ctx, selections, v)
+			return ec.marshalOAuthPayload2ᚖgithubᚗcomᚋrocketgqlᚋrocketgqlᚋgraphᚋmodelᚐAuthPayload(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_login(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -4115,10 +4119,10 @@ func (ec *executionContext) _Mutation_createUser(ctx context.Context, field grap
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.User) graphql.Marshaler {
-			return ec.marshalNUser2ᚖgithubᚗcomᚋrocketgqlᚋrocketgqlᚋgraphᚋmodelᚐUser(ctx, selections, v)
+			return ec.marshalOUser2ᚖgithubᚗcomᚋrocketgqlᚋrocketgqlᚋgraphᚋmodelᚐUser(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_createUser(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -4159,10 +4163,10 @@ func (ec *executionContext) _Mutation_registerUser(ctx context.Context, field gr
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.User) graphql.Marshaler {
-			return ec.marshalNUser2ᚖgithubᚗcomᚋrocketgqlᚋrocketgqlᚋgraphᚋmodelᚐUser(ctx, selections, v)
+			return ec.marshalOUser2ᚖgithubᚗcomᚋrocketgqlᚋrocketgqlᚋgraphᚋmodelᚐUser(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_registerUser(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -4203,10 +4207,10 @@ func (ec *executionContext) _Mutation_updateUser(ctx context.Context, field grap
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.User) graphql.Marshaler {
-			return ec.marshalNUser2ᚖgithubᚗcomᚋrocketgqlᚋrocketgqlᚋgraphᚋmodelᚐUser(ctx, selections, v)
+			return ec.marshalOUser2ᚖgithubᚗcomᚋrocketgqlᚋrocketgqlᚋgraphᚋmodelᚐUser(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_updateUser(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -4247,10 +4251,10 @@ func (ec *executionContext) _Mutation_updateOwnBasicInfo(ctx context.Context, fi
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.User) graphql.Marshaler {
-			return ec.marshalNUser2ᚖgithubᚗcomᚋrocketgqlᚋrocketgqlᚋgraphᚋmodelᚐUser(ctx, selections, v)
+			return ec.marshalOUser2ᚖgithubᚗcomᚋrocketgqlᚋrocketgqlᚋgraphᚋmodelᚐUser(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_updateOwnBasicInfo(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -4291,10 +4295,10 @@ func (ec *executionContext) _Mutation_setUserActiveStatus(ctx context.Context, f
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.SetActiveStatusPayload) graphql.Marshaler {
-			return ec.marshalNSetActiveStatusPayload2ᚖgithubᚗcomᚋrocketgqlᚋrocketgqlᚋgraphᚋmodelᚐSetActiveStatusPayload(ctx, selections, v)
+			return ec.marshalOSetActiveStatusPayload2ᚖgithubᚗcomᚋrocketgqlᚋrocketgqlᚋgraphᚋmodelᚐSetActiveStatusPayload(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_setUserActiveStatus(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -4335,10 +4339,10 @@ func (ec *executionContext) _Mutation_deactivateIdleUsers(ctx context.Context, f
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.DeactivateIdlePayload) graphql.Marshaler {
-			return ec.marshalNDeactivateIdlePayload2ᚖgithubᚗcomᚋrocketgqlᚋrocketgqlᚋgraphᚋmodelᚐDeactivateIdlePayload(ctx, selections, v)
+			return ec.marshalODeactivateIdlePayload2ᚖgithubᚗcomᚋrocketgqlᚋrocketgqlᚋgraphᚋmodelᚐDeactivateIdlePayload(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_deactivateIdleUsers(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -4378,11 +4382,11 @@ func (ec *executionContext) _Mutation_deleteUser(ctx context.Context, field grap
 			return ec.Resolvers.Mutation().DeleteUser(ctx, fc.Args["id"].(*string), fc.Args["username"].(*string), fc.Args["confirmRelinquish"].(*bool))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
+			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_deleteUser(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -4422,11 +4426,11 @@ func (ec *executionContext) _Mutation_deleteOwnAccount(ctx context.Context, fiel
 			return ec.Resolvers.Mutation().DeleteOwnAccount(ctx, fc.Args["password"].(string), fc.Args["confirmRelinquish"].(*bool))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
+			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_deleteOwnAccount(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -4466,11 +4470,11 @@ func (ec *executionContext) _Mutation_setStatus(ctx context.Context, field graph
 			return ec.Resolvers.Mutation().SetStatus(ctx, fc.Args["status"].(*model.SettableUserStatus), fc.Args["message"].(*string), fc.Args["userId"].(*string), fc.Args["username"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
+			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_setStatus(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -4510,11 +4514,11 @@ func (ec *executionContext) _Mutation_setAvatar(ctx context.Context, field graph
 			return ec.Resolvers.Mutation().SetAvatar(ctx, fc.Args["input"].(model.SetAvatarInput))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
+			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_setAvatar(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -4554,11 +4558,11 @@ func (ec *executionContext) _Mutation_resetAvatar(ctx context.Context, field gra
 			return ec.Resolvers.Mutation().ResetAvatar(ctx, fc.Args["id"].(*string), fc.Args["username"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
+			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_resetAvatar(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -4605,10 +4609,10 @@ func (ec *executionContext) _Mutation_setPreferences(ctx context.Context, field 
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Preferences) graphql.Marshaler {
-			return ec.marshalNPreferences2ᚖgithubᚗcomᚋrocketgqlᚋrocketgqlᚋgraphᚋmodelᚐPreferences(ctx, selections, v)
+			return ec.marshalOPreferences2ᚖgithubᚗcomᚋrocketgqlᚋrocketgqlᚋgraphᚋmodelᚐPreferences(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_setPreferences(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -4649,10 +4653,10 @@ func (ec *executionContext) _Mutation_createUserToken(ctx context.Context, field
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.AuthToken) graphql.Marshaler {
-			return ec.marshalNAuthToken2ᚖgithubᚗcomᚋrocketgqlᚋrocketgqlᚋgraphᚋmodelᚐAuthToken(ctx, selections, v)
+			return ec.marshalOAuthToken2ᚖgithubᚗcomᚋrocketgqlᚋrocketgqlᚋgraphᚋmodelᚐAuthToken(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_createUserToken(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -4693,10 +4697,10 @@ func (ec *executionContext) _Mutation_generatePersonalAccessToken(ctx context.Co
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.PersonalAccessTokenSecret) graphql.Marshaler {
-			return ec.marshalNPersonalAccessTokenSecret2ᚖgithubᚗcomᚋrocketgqlᚋrocketgqlᚋgraphᚋmodelᚐPersonalAccessTokenSecret(ctx, selections, v)
+			return ec.marshalOPersonalAccessTokenSecret2ᚖgithubᚗcomᚋrocketgqlᚋrocketgqlᚋgraphᚋmodelᚐPersonalAccessTokenSecret(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_generatePersonalAccessToken(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -4737,10 +4741,10 @@ func (ec *executionContext) _Mutation_regeneratePersonalAccessToken(ctx context.
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.PersonalAccessTokenSecret) graphql.Marshaler {
-			return ec.marshalNPersonalAccessTokenSecret2ᚖgithubᚗcomᚋrocketgqlᚋrocketgqlᚋgraphᚋmodelᚐPersonalAccessTokenSecret(ctx, selections, v)
+			return ec.marshalOPersonalAccessTokenSecret2ᚖgithubᚗcomᚋrocketgqlᚋrocketgqlᚋgraphᚋmodelᚐPersonalAccessTokenSecret(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_regeneratePersonalAccessToken(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -4780,11 +4784,11 @@ func (ec *executionContext) _Mutation_removePersonalAccessToken(ctx context.Cont
 			return ec.Resolvers.Mutation().RemovePersonalAccessToken(ctx, fc.Args["name"].(string), fc.Args["twoFactor"].(*model.TwoFactorInput))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
+			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_removePersonalAccessToken(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -4824,11 +4828,11 @@ func (ec *executionContext) _Mutation_logout(ctx context.Context, field graphql.
 			return ec.Resolvers.Mutation().Logout(ctx, fc.Args["userId"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
+			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_logout(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -4868,10 +4872,10 @@ func (ec *executionContext) _Mutation_logoutOtherClients(ctx context.Context, fi
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.LogoutOtherClientsPayload) graphql.Marshaler {
-			return ec.marshalNLogoutOtherClientsPayload2ᚖgithubᚗcomᚋrocketgqlᚋrocketgqlᚋgraphᚋmodelᚐLogoutOtherClientsPayload(ctx, selections, v)
+			return ec.marshalOLogoutOtherClientsPayload2ᚖgithubᚗcomᚋrocketgqlᚋrocketgqlᚋgraphᚋmodelᚐLogoutOtherClientsPayload(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_logoutOtherClients(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -4899,11 +4903,11 @@ func (ec *executionContext) _Mutation_removeOtherTokens(ctx context.Context, fie
 			return ec.Resolvers.Mutation().RemoveOtherTokens(ctx)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
+			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_removeOtherTokens(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -4923,11 +4927,11 @@ func (ec *executionContext) _Mutation_resetE2EKey(ctx context.Context, field gra
 			return ec.Resolvers.Mutation().ResetE2EKey(ctx, fc.Args["id"].(*string), fc.Args["username"].(*string), fc.Args["twoFactor"].(*model.TwoFactorInput))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
+			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_resetE2EKey(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -4967,11 +4971,11 @@ func (ec *executionContext) _Mutation_resetTOTP(ctx context.Context, field graph
 			return ec.Resolvers.Mutation().ResetTotp(ctx, fc.Args["id"].(*string), fc.Args["username"].(*string), fc.Args["twoFactor"].(*model.TwoFactorInput))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
+			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_resetTOTP(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -5011,11 +5015,11 @@ func (ec *executionContext) _Mutation_forgotPassword(ctx context.Context, field 
 			return ec.Resolvers.Mutation().ForgotPassword(ctx, fc.Args["email"].(string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
+			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_forgotPassword(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -5055,11 +5059,11 @@ func (ec *executionContext) _Mutation_sendWelcomeEmail(ctx context.Context, fiel
 			return ec.Resolvers.Mutation().SendWelcomeEmail(ctx, fc.Args["email"].(string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
+			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_sendWelcomeEmail(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -5100,10 +5104,10 @@ func (ec *executionContext) _Mutation_requestDataDownload(ctx context.Context, f
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.DataDownload) graphql.Marshaler {
-			return ec.marshalNDataDownload2ᚖgithubᚗcomᚋrocketgqlᚋrocketgqlᚋgraphᚋmodelᚐDataDownload(ctx, selections, v)
+			return ec.marshalODataDownload2ᚖgithubᚗcomᚋrocketgqlᚋrocketgqlᚋgraphᚋmodelᚐDataDownload(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_requestDataDownload(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -5143,11 +5147,11 @@ func (ec *executionContext) _Mutation_reportUser(ctx context.Context, field grap
 			return ec.Resolvers.Mutation().ReportUser(ctx, fc.Args["userId"].(string), fc.Args["description"].(string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
+			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_reportUser(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -6009,10 +6013,10 @@ func (ec *executionContext) _Query_users(ctx context.Context, field graphql.Coll
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.UserConnection) graphql.Marshaler {
-			return ec.marshalNUserConnection2ᚖgithubᚗcomᚋrocketgqlᚋrocketgqlᚋgraphᚋmodelᚐUserConnection(ctx, selections, v)
+			return ec.marshalOUserConnection2ᚖgithubᚗcomᚋrocketgqlᚋrocketgqlᚋgraphᚋmodelᚐUserConnection(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Query_users(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -6053,10 +6057,10 @@ func (ec *executionContext) _Query_searchUsers(ctx context.Context, field graphq
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []model.User) graphql.Marshaler {
-			return ec.marshalNUser2ᚕgithubᚗcomᚋrocketgqlᚋrocketgqlᚋgraphᚋmodelᚐUserᚄ(ctx, selections, v)
+			return ec.marshalOUser2ᚕgithubᚗcomᚋrocketgqlᚋrocketgqlᚋgraphᚋmodelᚐUserᚄ(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Query_searchUsers(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -6096,11 +6100,11 @@ func (ec *executionContext) _Query_usernameAvailable(ctx context.Context, field 
 			return ec.Resolvers.Query().UsernameAvailable(ctx, fc.Args["username"].(string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
+			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Query_usernameAvailable(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -6139,11 +6143,11 @@ func (ec *executionContext) _Query_usernameSuggestion(ctx context.Context, field
 			return ec.Resolvers.Query().UsernameSuggestion(ctx)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Query_usernameSuggestion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -6164,10 +6168,10 @@ func (ec *executionContext) _Query_presences(ctx context.Context, field graphql.
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.PresenceFeed) graphql.Marshaler {
-			return ec.marshalNPresenceFeed2ᚖgithubᚗcomᚋrocketgqlᚋrocketgqlᚋgraphᚋmodelᚐPresenceFeed(ctx, selections, v)
+			return ec.marshalOPresenceFeed2ᚖgithubᚗcomᚋrocketgqlᚋrocketgqlᚋgraphᚋmodelᚐPresenceFeed(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Query_presences(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -6208,10 +6212,10 @@ func (ec *executionContext) _Query_userPresence(ctx context.Context, field graph
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.PresenceDetail) graphql.Marshaler {
-			return ec.marshalNPresenceDetail2ᚖgithubᚗcomᚋrocketgqlᚋrocketgqlᚋgraphᚋmodelᚐPresenceDetail(ctx, selections, v)
+			return ec.marshalOPresenceDetail2ᚖgithubᚗcomᚋrocketgqlᚋrocketgqlᚋgraphᚋmodelᚐPresenceDetail(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Query_userPresence(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -6252,10 +6256,10 @@ func (ec *executionContext) _Query_userStatus(ctx context.Context, field graphql
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.StatusDetail) graphql.Marshaler {
-			return ec.marshalNStatusDetail2ᚖgithubᚗcomᚋrocketgqlᚋrocketgqlᚋgraphᚋmodelᚐStatusDetail(ctx, selections, v)
+			return ec.marshalOStatusDetail2ᚖgithubᚗcomᚋrocketgqlᚋrocketgqlᚋgraphᚋmodelᚐStatusDetail(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Query_userStatus(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -6295,11 +6299,11 @@ func (ec *executionContext) _Query_avatarLocation(ctx context.Context, field gra
 			return ec.Resolvers.Query().AvatarLocation(ctx, fc.Args["id"].(*string), fc.Args["username"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Query_avatarLocation(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -6339,11 +6343,11 @@ func (ec *executionContext) _Query_avatarImage(ctx context.Context, field graphq
 			return ec.Resolvers.Query().AvatarImage(ctx, fc.Args["subject"].(string), fc.Args["size"].(*int), fc.Args["format"].(*model.AvatarFormat))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Query_avatarImage(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -6384,10 +6388,10 @@ func (ec *executionContext) _Query_teams(ctx context.Context, field graphql.Coll
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []model.Team) graphql.Marshaler {
-			return ec.marshalNTeam2ᚕgithubᚗcomᚋrocketgqlᚋrocketgqlᚋgraphᚋmodelᚐTeamᚄ(ctx, selections, v)
+			return ec.marshalOTeam2ᚕgithubᚗcomᚋrocketgqlᚋrocketgqlᚋgraphᚋmodelᚐTeamᚄ(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Query_teams(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -6427,10 +6431,10 @@ func (ec *executionContext) _Query_preferences(ctx context.Context, field graphq
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Preferences) graphql.Marshaler {
-			return ec.marshalNPreferences2ᚖgithubᚗcomᚋrocketgqlᚋrocketgqlᚋgraphᚋmodelᚐPreferences(ctx, selections, v)
+			return ec.marshalOPreferences2ᚖgithubᚗcomᚋrocketgqlᚋrocketgqlᚋgraphᚋmodelᚐPreferences(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Query_preferences(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -6459,10 +6463,10 @@ func (ec *executionContext) _Query_personalAccessTokens(ctx context.Context, fie
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []model.PersonalAccessToken) graphql.Marshaler {
-			return ec.marshalNPersonalAccessToken2ᚕgithubᚗcomᚋrocketgqlᚋrocketgqlᚋgraphᚋmodelᚐPersonalAccessTokenᚄ(ctx, selections, v)
+			return ec.marshalOPersonalAccessToken2ᚕgithubᚗcomᚋrocketgqlᚋrocketgqlᚋgraphᚋmodelᚐPersonalAccessTokenᚄ(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Query_personalAccessTokens(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -6491,10 +6495,10 @@ func (ec *executionContext) _Query_serverInfo(ctx context.Context, field graphql
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.ServerInfo) graphql.Marshaler {
-			return ec.marshalNServerInfo2ᚖgithubᚗcomᚋrocketgqlᚋrocketgqlᚋgraphᚋmodelᚐServerInfo(ctx, selections, v)
+			return ec.marshalOServerInfo2ᚖgithubᚗcomᚋrocketgqlᚋrocketgqlᚋgraphᚋmodelᚐServerInfo(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Query_serverInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -10065,182 +10069,182 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_login(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "createUser":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_createUser(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "registerUser":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_registerUser(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "updateUser":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_updateUser(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "updateOwnBasicInfo":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_updateOwnBasicInfo(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "setUserActiveStatus":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_setUserActiveStatus(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "deactivateIdleUsers":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_deactivateIdleUsers(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "deleteUser":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_deleteUser(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "deleteOwnAccount":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_deleteOwnAccount(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "setStatus":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_setStatus(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "setAvatar":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_setAvatar(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "resetAvatar":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_resetAvatar(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "setPreferences":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_setPreferences(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "createUserToken":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_createUserToken(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "generatePersonalAccessToken":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_generatePersonalAccessToken(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "regeneratePersonalAccessToken":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_regeneratePersonalAccessToken(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "removePersonalAccessToken":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_removePersonalAccessToken(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "logout":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_logout(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "logoutOtherClients":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_logoutOtherClients(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "removeOtherTokens":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_removeOtherTokens(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "resetE2EKey":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_resetE2EKey(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "resetTOTP":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_resetTOTP(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "forgotPassword":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_forgotPassword(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "sendWelcomeEmail":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_sendWelcomeEmail(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "requestDataDownload":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_requestDataDownload(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "reportUser":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_reportUser(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -10649,79 +10653,79 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				})
 		case "users":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_users(ctx, field)
 				})
 		case "searchUsers":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_searchUsers(ctx, field)
 				})
 		case "usernameAvailable":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_usernameAvailable(ctx, field)
 				})
 		case "usernameSuggestion":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_usernameSuggestion(ctx, field)
 				})
 		case "presences":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_presences(ctx, field)
 				})
 		case "userPresence":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_userPresence(ctx, field)
 				})
 		case "userStatus":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_userStatus(ctx, field)
 				})
 		case "avatarLocation":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_avatarLocation(ctx, field)
 				})
 		case "avatarImage":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_avatarImage(ctx, field)
 				})
 		case "teams":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_teams(ctx, field)
 				})
 		case "preferences":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_preferences(ctx, field)
 				})
 		case "personalAccessTokens":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_personalAccessTokens(ctx, field)
 				})
 		case "serverInfo":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_serverInfo(ctx, field)
 				})
@@ -11633,22 +11637,6 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 
 // region    ***************************** type.gotpl *****************************
 
-func (ec *executionContext) marshalNAuthPayload2ᚖgithubᚗcomᚋrocketgqlᚋrocketgqlᚋgraphᚋmodelᚐAuthPayload(ctx context.Context, sel ast.SelectionSet, v *model.AuthPayload) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "AuthPayload!")
-		return graphql.Null
-	}
-	return ec._AuthPayload(ctx, sel, v)
-}
-
-func (ec *executionContext) marshalNAuthToken2ᚖgithubᚗcomᚋrocketgqlᚋrocketgqlᚋgraphᚋmodelᚐAuthToken(ctx context.Context, sel ast.SelectionSet, v *model.AuthToken) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "AuthToken!")
-		return graphql.Null
-	}
-	return ec._AuthToken(ctx, sel, v)
-}
-
 func (ec *executionContext) unmarshalNBoolean2bool(ctx context.Context, v any) (bool, error) {
 	res, err := graphql.UnmarshalBoolean(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -11666,22 +11654,6 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 func (ec *executionContext) unmarshalNCreateUserInput2githubᚗcomᚋrocketgqlᚋrocketgqlᚋgraphᚋmodelᚐCreateUserInput(ctx context.Context, v any) (model.CreateUserInput, error) {
 	res, err := ec.unmarshalInputCreateUserInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
-}
-
-func (ec *executionContext) marshalNDataDownload2ᚖgithubᚗcomᚋrocketgqlᚋrocketgqlᚋgraphᚋmodelᚐDataDownload(ctx context.Context, sel ast.SelectionSet, v *model.DataDownload) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "DataDownload!")
-		return graphql.Null
-	}
-	return ec._DataDownload(ctx, sel, v)
-}
-
-func (ec *executionContext) marshalNDeactivateIdlePayload2ᚖgithubᚗcomᚋrocketgqlᚋrocketgqlᚋgraphᚋmodelᚐDeactivateIdlePayload(ctx context.Context, sel ast.SelectionSet, v *model.DeactivateIdlePayload) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "DeactivateIdlePayload!")
-		return graphql.Null
-	}
-	return ec._DeactivateIdlePayload(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNEmail2githubᚗcomᚋrocketgqlᚋrocketgqlᚋgraphᚋmodelᚐEmail(ctx context.Context, sel ast.SelectionSet, v model.Email) graphql.Marshaler {
@@ -11758,14 +11730,6 @@ func (ec *executionContext) marshalNJSON2interface(ctx context.Context, sel ast.
 	return res
 }
 
-func (ec *executionContext) marshalNLogoutOtherClientsPayload2ᚖgithubᚗcomᚋrocketgqlᚋrocketgqlᚋgraphᚋmodelᚐLogoutOtherClientsPayload(ctx context.Context, sel ast.SelectionSet, v *model.LogoutOtherClientsPayload) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "LogoutOtherClientsPayload!")
-		return graphql.Null
-	}
-	return ec._LogoutOtherClientsPayload(ctx, sel, v)
-}
-
 func (ec *executionContext) marshalNPageInfo2ᚖgithubᚗcomᚋrocketgqlᚋrocketgqlᚋgraphᚋmodelᚐPageInfo(ctx context.Context, sel ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "PageInfo!")
@@ -11778,73 +11742,9 @@ func (ec *executionContext) marshalNPersonalAccessToken2githubᚗcomᚋrocketgql
 	return ec._PersonalAccessToken(ctx, sel, &v)
 }
 
-func (ec *executionContext) marshalNPersonalAccessToken2ᚕgithubᚗcomᚋrocketgqlᚋrocketgqlᚋgraphᚋmodelᚐPersonalAccessTokenᚄ(ctx context.Context, sel ast.SelectionSet, v []model.PersonalAccessToken) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
-		fc := graphql.GetFieldContext(ctx)
-		fc.Result = &v[i]
-		return ec.marshalNPersonalAccessToken2githubᚗcomᚋrocketgqlᚋrocketgqlᚋgraphᚋmodelᚐPersonalAccessToken(ctx, sel, v[i])
-	})
-
-	for _, e := range ret {
-		if e == graphql.Null {
-			return graphql.Null
-		}
-	}
-
-	return ret
-}
-
-func (ec *executionContext) marshalNPersonalAccessTokenSecret2ᚖgithubᚗcomᚋrocketgqlᚋrocketgqlᚋgraphᚋmodelᚐPersonalAccessTokenSecret(ctx context.Context, sel ast.SelectionSet, v *model.PersonalAccessTokenSecret) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "PersonalAccessTokenSecret!")
-		return graphql.Null
-	}
-	return ec._PersonalAccessTokenSecret(ctx, sel, v)
-}
-
-func (ec *executionContext) marshalNPreferences2ᚖgithubᚗcomᚋrocketgqlᚋrocketgqlᚋgraphᚋmodelᚐPreferences(ctx context.Context, sel ast.SelectionSet, v *model.Preferences) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "Preferences!")
-		return graphql.Null
-	}
-	return ec._Preferences(ctx, sel, v)
-}
-
-func (ec *executionContext) marshalNPresenceDetail2ᚖgithubᚗcomᚋrocketgqlᚋrocketgqlᚋgraphᚋmodelᚐPresenceDetail(ctx context.Context, sel ast.SelectionSet, v *model.PresenceDetail) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "PresenceDetail!")
-		return graphql.Null
-	}
-	return ec._PresenceDetail(ctx, sel, v)
-}
-
-func (ec *executionContext) marshalNPresenceFeed2ᚖgithubᚗcomᚋrocketgqlᚋrocketgqlᚋgraphᚋmodelᚐPresenceFeed(ctx context.Context, sel ast.SelectionSet, v *model.PresenceFeed) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "PresenceFeed!")
-		return graphql.Null
-	}
-	return ec._PresenceFeed(ctx, sel, v)
-}
-
 func (ec *executionContext) unmarshalNRegisterUserInput2githubᚗcomᚋrocketgqlᚋrocketgqlᚋgraphᚋmodelᚐRegisterUserInput(ctx context.Context, v any) (model.RegisterUserInput, error) {
 	res, err := ec.unmarshalInputRegisterUserInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
-}
-
-func (ec *executionContext) marshalNServerInfo2ᚖgithubᚗcomᚋrocketgqlᚋrocketgqlᚋgraphᚋmodelᚐServerInfo(ctx context.Context, sel ast.SelectionSet, v *model.ServerInfo) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "ServerInfo!")
-		return graphql.Null
-	}
-	return ec._ServerInfo(ctx, sel, v)
-}
-
-func (ec *executionContext) marshalNSetActiveStatusPayload2ᚖgithubᚗcomᚋrocketgqlᚋrocketgqlᚋgraphᚋmodelᚐSetActiveStatusPayload(ctx context.Context, sel ast.SelectionSet, v *model.SetActiveStatusPayload) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "SetActiveStatusPayload!")
-		return graphql.Null
-	}
-	return ec._SetActiveStatusPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNSetAvatarInput2githubᚗcomᚋrocketgqlᚋrocketgqlᚋgraphᚋmodelᚐSetAvatarInput(ctx context.Context, v any) (model.SetAvatarInput, error) {
@@ -11860,14 +11760,6 @@ func (ec *executionContext) unmarshalNSortDirection2githubᚗcomᚋrocketgqlᚋr
 
 func (ec *executionContext) marshalNSortDirection2githubᚗcomᚋrocketgqlᚋrocketgqlᚋgraphᚋmodelᚐSortDirection(ctx context.Context, sel ast.SelectionSet, v model.SortDirection) graphql.Marshaler {
 	return v
-}
-
-func (ec *executionContext) marshalNStatusDetail2ᚖgithubᚗcomᚋrocketgqlᚋrocketgqlᚋgraphᚋmodelᚐStatusDetail(ctx context.Context, sel ast.SelectionSet, v *model.StatusDetail) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "StatusDetail!")
-		return graphql.Null
-	}
-	return ec._StatusDetail(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNString2string(ctx context.Context, v any) (string, error) {
@@ -11950,14 +11842,6 @@ func (ec *executionContext) marshalNUser2ᚖgithubᚗcomᚋrocketgqlᚋrocketgql
 		return graphql.Null
 	}
 	return ec._User(ctx, sel, v)
-}
-
-func (ec *executionContext) marshalNUserConnection2ᚖgithubᚗcomᚋrocketgqlᚋrocketgqlᚋgraphᚋmodelᚐUserConnection(ctx context.Context, sel ast.SelectionSet, v *model.UserConnection) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "UserConnection!")
-		return graphql.Null
-	}
-	return ec._UserConnection(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNUserEdge2githubᚗcomᚋrocketgqlᚋrocketgqlᚋgraphᚋmodelᚐUserEdge(ctx context.Context, sel ast.SelectionSet, v model.UserEdge) graphql.Marshaler {
@@ -12383,6 +12267,20 @@ func (ec *executionContext) marshalOAccountState2ᚖgithubᚗcomᚋrocketgqlᚋr
 	return v
 }
 
+func (ec *executionContext) marshalOAuthPayload2ᚖgithubᚗcomᚋrocketgqlᚋrocketgqlᚋgraphᚋmodelᚐAuthPayload(ctx context.Context, sel ast.SelectionSet, v *model.AuthPayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._AuthPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOAuthToken2ᚖgithubᚗcomᚋrocketgqlᚋrocketgqlᚋgraphᚋmodelᚐAuthToken(ctx context.Context, sel ast.SelectionSet, v *model.AuthToken) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._AuthToken(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalOAvatarFormat2ᚖgithubᚗcomᚋrocketgqlᚋrocketgqlᚋgraphᚋmodelᚐAvatarFormat(ctx context.Context, v any) (*model.AvatarFormat, error) {
 	if v == nil {
 		return nil, nil
@@ -12429,6 +12327,13 @@ func (ec *executionContext) marshalOBoolean2ᚖbool(ctx context.Context, sel ast
 	return res
 }
 
+func (ec *executionContext) marshalODataDownload2ᚖgithubᚗcomᚋrocketgqlᚋrocketgqlᚋgraphᚋmodelᚐDataDownload(ctx context.Context, sel ast.SelectionSet, v *model.DataDownload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._DataDownload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalODateTime2ᚖtimeᚐTime(ctx context.Context, v any) (*time.Time, error) {
 	if v == nil {
 		return nil, nil
@@ -12445,6 +12350,13 @@ func (ec *executionContext) marshalODateTime2ᚖtimeᚐTime(ctx context.Context,
 	_ = ctx
 	res := model.MarshalDateTime(*v)
 	return res
+}
+
+func (ec *executionContext) marshalODeactivateIdlePayload2ᚖgithubᚗcomᚋrocketgqlᚋrocketgqlᚋgraphᚋmodelᚐDeactivateIdlePayload(ctx context.Context, sel ast.SelectionSet, v *model.DeactivateIdlePayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._DeactivateIdlePayload(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalOEmail2ᚕgithubᚗcomᚋrocketgqlᚋrocketgqlᚋgraphᚋmodelᚐEmailᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Email) graphql.Marshaler {
@@ -12624,11 +12536,79 @@ func (ec *executionContext) marshalOJSON2interface(ctx context.Context, sel ast.
 	return res
 }
 
+func (ec *executionContext) marshalOLogoutOtherClientsPayload2ᚖgithubᚗcomᚋrocketgqlᚋrocketgqlᚋgraphᚋmodelᚐLogoutOtherClientsPayload(ctx context.Context, sel ast.SelectionSet, v *model.LogoutOtherClientsPayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._LogoutOtherClientsPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOPersonalAccessToken2ᚕgithubᚗcomᚋrocketgqlᚋrocketgqlᚋgraphᚋmodelᚐPersonalAccessTokenᚄ(ctx context.Context, sel ast.SelectionSet, v []model.PersonalAccessToken) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPersonalAccessToken2githubᚗcomᚋrocketgqlᚋrocketgqlᚋgraphᚋmodelᚐPersonalAccessToken(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalOPersonalAccessTokenSecret2ᚖgithubᚗcomᚋrocketgqlᚋrocketgqlᚋgraphᚋmodelᚐPersonalAccessTokenSecret(ctx context.Context, sel ast.SelectionSet, v *model.PersonalAccessTokenSecret) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._PersonalAccessTokenSecret(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOPreferences2ᚖgithubᚗcomᚋrocketgqlᚋrocketgqlᚋgraphᚋmodelᚐPreferences(ctx context.Context, sel ast.SelectionSet, v *model.Preferences) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Preferences(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalOPresence2ᚖgithubᚗcomᚋrocketgqlᚋrocketgqlᚋgraphᚋmodelᚐPresence(ctx context.Context, sel ast.SelectionSet, v *model.Presence) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._Presence(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOPresenceDetail2ᚖgithubᚗcomᚋrocketgqlᚋrocketgqlᚋgraphᚋmodelᚐPresenceDetail(ctx context.Context, sel ast.SelectionSet, v *model.PresenceDetail) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._PresenceDetail(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOPresenceFeed2ᚖgithubᚗcomᚋrocketgqlᚋrocketgqlᚋgraphᚋmodelᚐPresenceFeed(ctx context.Context, sel ast.SelectionSet, v *model.PresenceFeed) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._PresenceFeed(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOServerInfo2ᚖgithubᚗcomᚋrocketgqlᚋrocketgqlᚋgraphᚋmodelᚐServerInfo(ctx context.Context, sel ast.SelectionSet, v *model.ServerInfo) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ServerInfo(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOSetActiveStatusPayload2ᚖgithubᚗcomᚋrocketgqlᚋrocketgqlᚋgraphᚋmodelᚐSetActiveStatusPayload(ctx context.Context, sel ast.SelectionSet, v *model.SetActiveStatusPayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._SetActiveStatusPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOSettableUserStatus2ᚖgithubᚗcomᚋrocketgqlᚋrocketgqlᚋgraphᚋmodelᚐSettableUserStatus(ctx context.Context, v any) (*model.SettableUserStatus, error) {
@@ -12645,6 +12625,13 @@ func (ec *executionContext) marshalOSettableUserStatus2ᚖgithubᚗcomᚋrocketg
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) marshalOStatusDetail2ᚖgithubᚗcomᚋrocketgqlᚋrocketgqlᚋgraphᚋmodelᚐStatusDetail(ctx context.Context, sel ast.SelectionSet, v *model.StatusDetail) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._StatusDetail(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOString2string(ctx context.Context, v any) (string, error) {
@@ -12712,6 +12699,25 @@ func (ec *executionContext) marshalOString2ᚖstring(ctx context.Context, sel as
 	return res
 }
 
+func (ec *executionContext) marshalOTeam2ᚕgithubᚗcomᚋrocketgqlᚋrocketgqlᚋgraphᚋmodelᚐTeamᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Team) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNTeam2githubᚗcomᚋrocketgqlᚋrocketgqlᚋgraphᚋmodelᚐTeam(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalOTwoFactorInput2ᚖgithubᚗcomᚋrocketgqlᚋrocketgqlᚋgraphᚋmodelᚐTwoFactorInput(ctx context.Context, v any) (*model.TwoFactorInput, error) {
 	if v == nil {
 		return nil, nil
@@ -12738,11 +12744,37 @@ func (ec *executionContext) marshalOUpload2ᚖgithubᚗcomᚋ99designsᚋgqlgen�
 	return res
 }
 
+func (ec *executionContext) marshalOUser2ᚕgithubᚗcomᚋrocketgqlᚋrocketgqlᚋgraphᚋmodelᚐUserᚄ(ctx context.Context, sel ast.SelectionSet, v []model.User) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNUser2githubᚗcomᚋrocketgqlᚋrocketgqlᚋgraphᚋmodelᚐUser(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalOUser2ᚖgithubᚗcomᚋrocketgqlᚋrocketgqlᚋgraphᚋmodelᚐUser(ctx context.Context, sel ast.SelectionSet, v *model.User) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._User(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOUserConnection2ᚖgithubᚗcomᚋrocketgqlᚋrocketgqlᚋgraphᚋmodelᚐUserConnection(ctx context.Context, sel ast.SelectionSet, v *model.UserConnection) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._UserConnection(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOUserFilter2ᚖgithubᚗcomᚋrocketgqlᚋrocketgqlᚋgraphᚋmodelᚐUserFilter(ctx context.Context, v any) (*model.UserFilter, error) {

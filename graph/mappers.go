@@ -176,3 +176,12 @@ func sortOf(o *model.UserOrder) string {
 	}
 	return fmt.Sprintf(`{%q:%d}`, orderFields[o.Field], dir)
 }
+
+// done is the answer of a write that returns nothing: true, or null with the error.
+func done(err error) (*bool, error) {
+	if err != nil {
+		return nil, err
+	}
+	ok := true
+	return &ok, nil
+}

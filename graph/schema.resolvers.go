@@ -151,70 +151,70 @@ func (r *mutationResolver) DeactivateIdleUsers(ctx context.Context, daysIdle int
 }
 
 // DeleteUser is the resolver for the deleteUser field.
-func (r *mutationResolver) DeleteUser(ctx context.Context, id *string, username *string, confirmRelinquish *bool) (bool, error) {
+func (r *mutationResolver) DeleteUser(ctx context.Context, id *string, username *string, confirmRelinquish *bool) (*bool, error) {
 	sel, err := selector(id, username, true)
 	if err != nil {
-		return false, err
+		return nil, err
 	}
 	err = r.users.Delete(ctx, restclient.DeleteUserRequest{UserID: sel.UserID, Username: sel.Username, ConfirmRelinquish: deref(confirmRelinquish)})
-	return err == nil, err
+	return done(err)
 }
 
 // DeleteOwnAccount is the resolver for the deleteOwnAccount field.
-func (r *mutationResolver) DeleteOwnAccount(ctx context.Context, password string, confirmRelinquish *bool) (bool, error) {
+func (r *mutationResolver) DeleteOwnAccount(ctx context.Context, password string, confirmRelinquish *bool) (*bool, error) {
 	err := r.users.DeleteOwnAccount(ctx, restclient.DeleteOwnAccountRequest{
 		Password: restclient.SHA256Hex(password), ConfirmRelinquish: deref(confirmRelinquish),
 	})
-	return err == nil, err
+	return done(err)
 }
 
 // SetStatus is the resolver for the setStatus field.
-func (r *mutationResolver) SetStatus(ctx context.Context, status *model.SettableUserStatus, message *string, userID *string, username *string) (bool, error) {
+func (r *mutationResolver) SetStatus(ctx context.Context, status *model.SettableUserStatus, message *string, userID *string, username *string) (*bool, error) {
 	if status == nil && message == nil {
-		return false, badInputf("give a status, a message or both")
+		return nil, badInputf("give a status, a message or both")
 	}
 	sel, err := selector(userID, username, false)
 	if err != nil {
-		return false, err
+		return nil, err
 	}
 	req := restclient.SetStatusRequest{Message: message, UserID: sel.UserID, Username: sel.Username}
 	if status != nil {
 		req.Status = strings.ToLower(string(*status))
 	}
 	err = r.users.SetStatus(ctx, req)
-	return err == nil, err
+	return done(err)
 }
 
 // SetAvatar is the resolver for the setAvatar field.
-func (r *mutationResolver) SetAvatar(ctx context.Context, input model.SetAvatarInput) (bool, error) {
+func (r *mutationResolver) SetAvatar(ctx context.Context, input model.SetAvatarInput) (*bool, error) {
 	sel, err := selector(input.UserID, input.Username, false)
 	if err != nil {
-		return false, err
+		return nil, err
 	}
 	switch {
 	case input.AvatarURL != nil && input.Image != nil:
-		return false, badInputf("give either avatarUrl or image, not both")
+		return nil, badInputf("give either avatarUrl or image, not both")
 	case input.AvatarURL != nil:
 		if err := r.checkAvatarURL(ctx, *input.AvatarURL); err != nil {
-			return false, err
+			return nil, err
 		}
 		err = r.users.SetAvatarURL(ctx, restclient.SetAvatarURLRequest{AvatarURL: *input.AvatarURL, UserID: sel.UserID, Username: sel.Username})
 	case input.Image != nil:
 		err = r.users.UploadAvatar(ctx, sel, input.Image.Filename, input.Image.ContentType, input.Image.File)
 	default:
-		return false, badInputf("give avatarUrl or image")
+		return nil, badInputf("give avatarUrl or image")
 	}
-	return err == nil, err
+	return done(err)
 }
 
 // ResetAvatar is the resolver for the resetAvatar field.
-func (r *mutationResolver) ResetAvatar(ctx context.Context, id *string, username *string) (bool, error) {
+func (r *mutationResolver) ResetAvatar(ctx context.Context, id *string, username *string) (*bool, error) {
 	sel, err := selector(id, username, false)
 	if err != nil {
-		return false, err
+		return nil, err
 	}
 	err = r.users.ResetAvatar(ctx, r.selfIfEmpty(ctx, sel))
-	return err == nil, err
+	return done(err)
 }
 
 // SetPreferences is the resolver for the setPreferences field.
@@ -266,16 +266,16 @@ func (r *mutationResolver) RegeneratePersonalAccessToken(ctx context.Context, na
 }
 
 // RemovePersonalAccessToken is the resolver for the removePersonalAccessToken field.
-func (r *mutationResolver) RemovePersonalAccessToken(ctx context.Context, name string, twoFactor *model.TwoFactorInput) (bool, error) {
+func (r *mutationResolver) RemovePersonalAccessToken(ctx context.Context, name string, twoFactor *model.TwoFactorInput) (*bool, error) {
 	ctx = r.twoFactorContext(ctx, twoFactor)
 	err := r.users.RemovePersonalAccessToken(ctx, name)
-	return err == nil, err
+	return done(err)
 }
 
 // Logout is the resolver for the logout field.
-func (r *mutationResolver) Logout(ctx context.Context, userID *string) (bool, error) {
+func (r *mutationResolver) Logout(ctx context.Context, userID *string) (*bool, error) {
 	_, err := r.users.Logout(ctx, deref(userID))
-	return err == nil, err
+	return done(err)
 }
 
 // LogoutOtherClients is the resolver for the logoutOtherClients field.
@@ -288,47 +288,47 @@ func (r *mutationResolver) LogoutOtherClients(ctx context.Context) (*model.Logou
 }
 
 // RemoveOtherTokens is the resolver for the removeOtherTokens field.
-func (r *mutationResolver) RemoveOtherTokens(ctx context.Context) (bool, error) {
+func (r *mutationResolver) RemoveOtherTokens(ctx context.Context) (*bool, error) {
 	err := r.users.RemoveOtherTokens(ctx)
-	return err == nil, err
+	return done(err)
 }
 
 // ResetE2EKey is the resolver for the resetE2EKey field.
-func (r *mutationResolver) ResetE2EKey(ctx context.Context, id *string, username *string, twoFactor *model.TwoFactorInput) (bool, error) {
+func (r *mutationResolver) ResetE2EKey(ctx context.Context, id *string, username *string, twoFactor *model.TwoFactorInput) (*bool, error) {
 	sel, err := selector(id, username, false)
 	if err != nil {
-		return false, err
+		return nil, err
 	}
 	err = r.users.ResetE2EKey(r.twoFactorContext(ctx, twoFactor), sel)
-	return err == nil, err
+	return done(err)
 }
 
 // ResetTotp is the resolver for the resetTOTP field.
-func (r *mutationResolver) ResetTotp(ctx context.Context, id *string, username *string, twoFactor *model.TwoFactorInput) (bool, error) {
+func (r *mutationResolver) ResetTotp(ctx context.Context, id *string, username *string, twoFactor *model.TwoFactorInput) (*bool, error) {
 	sel, err := selector(id, username, false)
 	if err != nil {
-		return false, err
+		return nil, err
 	}
 	err = r.users.ResetTOTP(r.twoFactorContext(ctx, twoFactor), sel)
-	return err == nil, err
+	return done(err)
 }
 
 // ForgotPassword is the resolver for the forgotPassword field.
-func (r *mutationResolver) ForgotPassword(ctx context.Context, email string) (bool, error) {
+func (r *mutationResolver) ForgotPassword(ctx context.Context, email string) (*bool, error) {
 	if !strings.Contains(email, "@") {
-		return false, badInputf("email %q is not an email address", email)
+		return nil, badInputf("email %q is not an email address", email)
 	}
 	err := r.users.ForgotPassword(ctx, email)
-	return err == nil, err
+	return done(err)
 }
 
 // SendWelcomeEmail is the resolver for the sendWelcomeEmail field.
-func (r *mutationResolver) SendWelcomeEmail(ctx context.Context, email string) (bool, error) {
+func (r *mutationResolver) SendWelcomeEmail(ctx context.Context, email string) (*bool, error) {
 	if !strings.Contains(email, "@") {
-		return false, badInputf("email %q is not an email address", email)
+		return nil, badInputf("email %q is not an email address", email)
 	}
 	err := r.users.SendWelcomeEmail(ctx, email)
-	return err == nil, err
+	return done(err)
 }
 
 // RequestDataDownload is the resolver for the requestDataDownload field.
@@ -345,12 +345,12 @@ func (r *mutationResolver) RequestDataDownload(ctx context.Context, fullExport *
 }
 
 // ReportUser is the resolver for the reportUser field.
-func (r *mutationResolver) ReportUser(ctx context.Context, userID string, description string) (bool, error) {
+func (r *mutationResolver) ReportUser(ctx context.Context, userID string, description string) (*bool, error) {
 	if strings.TrimSpace(description) == "" {
-		return false, badInputf("description must not be empty")
+		return nil, badInputf("description must not be empty")
 	}
 	err := r.moderation.ReportUser(ctx, restclient.ReportUserRequest{UserID: userID, Description: description})
-	return err == nil, err
+	return done(err)
 }
 
 // Me is the resolver for the me field.
@@ -392,16 +392,24 @@ func (r *queryResolver) SearchUsers(ctx context.Context, term string, exclude []
 }
 
 // UsernameAvailable is the resolver for the usernameAvailable field.
-func (r *queryResolver) UsernameAvailable(ctx context.Context, username string) (bool, error) {
+func (r *queryResolver) UsernameAvailable(ctx context.Context, username string) (*bool, error) {
 	if strings.TrimSpace(username) == "" {
-		return false, badInputf("username must not be empty")
+		return nil, badInputf("username must not be empty")
 	}
-	return r.users.CheckUsernameAvailability(ctx, username)
+	free, err := r.users.CheckUsernameAvailability(ctx, username)
+	if err != nil {
+		return nil, err
+	}
+	return &free, nil
 }
 
 // UsernameSuggestion is the resolver for the usernameSuggestion field.
-func (r *queryResolver) UsernameSuggestion(ctx context.Context) (string, error) {
-	return r.users.GetUsernameSuggestion(ctx)
+func (r *queryResolver) UsernameSuggestion(ctx context.Context) (*string, error) {
+	name, err := r.users.GetUsernameSuggestion(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &name, nil
 }
 
 // Presences is the resolver for the presences field.
@@ -462,18 +470,22 @@ func (r *queryResolver) UserStatus(ctx context.Context, id *string, username *st
 }
 
 // AvatarLocation is the resolver for the avatarLocation field.
-func (r *queryResolver) AvatarLocation(ctx context.Context, id *string, username *string) (string, error) {
+func (r *queryResolver) AvatarLocation(ctx context.Context, id *string, username *string) (*string, error) {
 	sel, err := selector(id, username, false)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
-	return r.users.GetAvatar(ctx, r.selfIfEmpty(ctx, sel))
+	loc, err := r.users.GetAvatar(ctx, r.selfIfEmpty(ctx, sel))
+	if err != nil {
+		return nil, err
+	}
+	return &loc, nil
 }
 
 // AvatarImage is the resolver for the avatarImage field.
-func (r *queryResolver) AvatarImage(ctx context.Context, subject string, size *int, format *model.AvatarFormat) (string, error) {
+func (r *queryResolver) AvatarImage(ctx context.Context, subject string, size *int, format *model.AvatarFormat) (*string, error) {
 	if strings.TrimSpace(subject) == "" {
-		return "", badInputf("subject must not be empty")
+		return nil, badInputf("subject must not be empty")
 	}
 	opts := restclient.AvatarOptions{Size: deref(size)}
 	if format != nil && *format != model.AvatarFormatSVG {
@@ -481,9 +493,10 @@ func (r *queryResolver) AvatarImage(ctx context.Context, subject string, size *i
 	}
 	img, err := r.users.Avatar(ctx, subject, opts)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
-	return "data:" + img.ContentType + ";base64," + base64.StdEncoding.EncodeToString(img.Data), nil
+	data := "data:" + img.ContentType + ";base64," + base64.StdEncoding.EncodeToString(img.Data)
+	return &data, nil
 }
 
 // Teams is the resolver for the teams field.

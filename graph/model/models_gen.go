@@ -125,6 +125,8 @@ type PresenceFeed struct {
 	Users []UserPresence `json:"users"`
 }
 
+// Root fields are nullable on purpose: one failing field answers null with its error and keeps its
+// siblings, so a client never loses the result of a write that succeeded next to one that failed.
 type Query struct {
 }
 
