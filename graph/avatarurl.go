@@ -54,11 +54,14 @@ var blockedRanges = []struct {
 	{netip.MustParsePrefix("64:ff9b::/96"), "a NAT64 address"},
 	{netip.MustParsePrefix("64:ff9b:1::/48"), "a NAT64 address"},
 	{netip.MustParsePrefix("2002::/16"), "a 6to4 address"},
+	{netip.MustParsePrefix("::/96"), "an IPv4-compatible IPv6 address"},
+	{netip.MustParsePrefix("100::/64"), "a discard-only address"},
 }
 
 // blockedReason says why addr is refused, or "" when it is public.
 func blockedReason(addr netip.Addr) string {
-	addr = addr.Unmap() // ::ffff:127.0.0.1 is 127.0.0.1
+	// ::ffff:127.0.0.1 is 127.0.0.1; a zone (fe80::1%eth0) would make every Prefix.Contains false.
+	addr = addr.Unmap().WithZone("")
 	for _, b := range blockedRanges {
 		if b.prefix.Contains(addr) {
 			return b.why
@@ -82,6 +85,10 @@ func (p *AvatarURLPolicy) Check(ctx context.Context, raw string) error {
 			return nil
 		}
 		return badInputf("avatarUrl host %q is not on this gateway's list of avatar hosts", host)
+	}
+	if strings.Contains(host, "%") {
+		// An IPv6 zone (http://[fe80::1%25eth0]/) names an interface of the fetching host.
+		return badInputf("avatarUrl must not carry an IPv6 zone")
 	}
 	if addr, err := netip.ParseAddr(host); err == nil {
 		if why := blockedReason(addr); why != "" {
