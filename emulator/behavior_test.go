@@ -315,6 +315,15 @@ func TestUnsafeQuery(t *testing.T) {
 	// hidden fields are stripped from an unprivileged query, so it matches everybody
 	r = on.get("/api/v1/users.list", "demo", q("query", `{"emails.address":"demo@example.com"}`))
 	require.Equal(t, float64(64), r.Body["total"])
+	// fields adds to the list's projection (a nickname lives only in the full record), while the
+	// forced projection still hides private fields from an unprivileged caller.
+	require.Equal(t, http.StatusOK, on.post("/api/v1/users.updateOwnBasicInfo", "totp", map[string]any{"data": map[string]any{"nickname": "tt"}}).Status)
+	byID := `{"_id":{"$in":["` + on.ids["totp"] + `"]}}`
+	r = on.get("/api/v1/users.list", "demo", q("query", byID, "fields", `{"nickname":1,"username":1,"emails":1}`))
+	require.Equal(t, []map[string]any{{"_id": on.ids["totp"], "username": "totp", "nickname": "tt"}}, users(r))
+	r = on.get("/api/v1/users.list", "admin", q("query", byID, "fields", `{"nickname":1,"emails":1}`))
+	require.Equal(t, "tt", users(r)[0]["nickname"])
+	require.NotEmpty(t, users(r)[0]["emails"], "a privileged caller sees emails")
 	for _, bad := range []struct{ key, typ string }{{"query", "error-invalid-query"}, {"fields", "error-invalid-fields"}} {
 		r = on.get("/api/v1/users.list", "admin", q(bad.key, "{nope"))
 		require.Equal(t, http.StatusBadRequest, r.Status)

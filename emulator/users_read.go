@@ -137,6 +137,15 @@ func handleList(s *Server, c *call) (map[string]any, error) {
 			continue
 		}
 		d := s.listItem(c.user, u)
+		if fields != nil {
+			// The real server adds the requested fields to the list's projection; its forced
+			// projection (§4) still hides private fields from callers without the permission.
+			for k, v := range s.forcedProjection(c.user, fullDoc(u)) {
+				if _, ok := d[k]; !ok {
+					d[k] = v
+				}
+			}
+		}
 		if query != nil {
 			ok, err := matchQuery(d, query)
 			if err != nil {
