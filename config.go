@@ -50,7 +50,7 @@ type setting struct {
 }
 
 var settings = []setting{
-	{"listen", "LISTEN_ADDR", ":8080", "address the gateway listens on"},
+	{"listen", "LISTEN_ADDR", "", "address the gateway listens on (default :8080; 127.0.0.1:8080 on the embedded emulator, whose playground carries admin demo credentials)"},
 	{"rocketchat-url", "ROCKETCHAT_URL", "", "Rocket.Chat base URL, e.g. https://chat.example.com; empty starts the embedded emulator with demo data"},
 	{"public-url", "ROCKETCHAT_PUBLIC_URL", "", "Rocket.Chat address browsers use, for avatar URLs (default: ROCKETCHAT_URL)"},
 	{"cors-origins", "CORS_ALLOWED_ORIGINS", "", "comma-separated origins allowed to call the gateway from a browser (none by default)"},
@@ -171,7 +171,12 @@ func loadConfig(args []string, getenv func(string) string, stderr io.Writer) (co
 	}
 
 	if cfg.ListenAddr == "" {
-		errs = append(errs, errors.New("-listen: empty address"))
+		// On the emulator the playground page hands out an admin demo token: keep it off the network
+		// unless an address is asked for explicitly.
+		cfg.ListenAddr = ":8080"
+		if cfg.RocketChatURL == "" {
+			cfg.ListenAddr = "127.0.0.1:8080"
+		}
 	}
 	for name, raw := range map[string]string{"rocketchat-url": cfg.RocketChatURL, "public-url": cfg.PublicURL} {
 		if raw == "" {

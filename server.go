@@ -206,6 +206,7 @@ func newGateway(cfg config, backendURL, publicURL string, demo *emulator.Server,
 	readiness := &middleware.Readiness{}
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", middleware.Chain(gql,
+		graphQLMethods,
 		crossOrigin,
 		bodyLimit(cfg.MaxBodyBytes, maxUpload),
 		middleware.CSRF,
@@ -220,6 +221,19 @@ func newGateway(cfg config, backendURL, publicURL string, demo *emulator.Server,
 		cors,
 	)
 	return &gateway{handler: handler, readiness: readiness, closeIdle: rc.CloseIdleConnections}, nil
+}
+
+// graphQLMethods answers 405 with a code to methods no GraphQL transport serves (PUT, DELETE, …);
+// OPTIONS preflights are answered by the CORS middleware before this.
+func graphQLMethods(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodGet && r.Method != http.MethodPost {
+			w.Header().Set("Allow", "GET, POST")
+			middleware.WriteJSONError(w, http.StatusMethodNotAllowed, "METHOD_NOT_ALLOWED", "use POST (or GET for queries)")
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 // getOnly answers 405 to anything but GET and HEAD (the playground and its assets).

@@ -200,3 +200,42 @@ func TestRolesOnEmulator(t *testing.T) {
 	require.Len(t, anonymous.Errors, 1)
 	assert.Equal(t, "UNAUTHENTICATED", anonymous.Errors[0].Extensions["code"])
 }
+
+func TestListenDefaultsToLoopbackOnEmulator(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		env  map[string]string
+		want string
+	}{
+		{"emulator", nil, "127.0.0.1:8080"},
+		{"real server", map[string]string{"ROCKETCHAT_URL": "https://chat.example.com"}, ":8080"},
+		{"explicit", map[string]string{"LISTEN_ADDR": "0.0.0.0:9000"}, "0.0.0.0:9000"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			cfg, err := loadConfig(nil, func(k string) string { return tt.env[k] }, io.Discard)
+			require.NoError(t, err)
+			assert.Equal(t, tt.want, cfg.ListenAddr)
+		})
+	}
+}
+
+func TestUnservedMethodsGetACode(t *testing.T) {
+	t.Parallel()
+	base, _ := startGateway(t, nil)
+	for _, method := range []string{http.MethodPut, http.MethodPatch, http.MethodDelete} {
+		req, err := http.NewRequest(method, base+"/graphql", strings.NewReader(`{"query":"{ me { id } }"}`))
+		require.NoError(t, err)
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		var body result
+		require.NoError(t, json.NewDecoder(resp.Body).Decode(&body))
+		resp.Body.Close()
+		assert.Equal(t, http.StatusMethodNotAllowed, resp.StatusCode, method)
+		require.Len(t, body.Errors, 1)
+		assert.Equal(t, "METHOD_NOT_ALLOWED", body.Errors[0].Extensions["code"], method)
+	}
+}
