@@ -103,6 +103,10 @@ func TestBadArgumentsCostNoCall(t *testing.T) {
 		{"setStatus without anything", `mutation { setStatus }`},
 		{"preferences not an object", `mutation { setPreferences(preferences: [1, 2]) { language } }`},
 		{"avatar url not http", `mutation { setAvatar(input: {avatarUrl: "file:///etc/passwd"}) }`},
+		{"outsized username", `{ user(username: "` + strings.Repeat("a", 300) + `") { id } }`},
+		{"outsized search term", `{ users(filter: {searchTerm: "` + strings.Repeat("a", 300) + `"}) { totalCount } }`},
+		{"too many roles", `{ users(filter: {roles: [` + strings.Repeat(`"r",`, 101) + `]}) { totalCount } }`},
+		{"outsized availability check", `{ usernameAvailable(username: "` + strings.Repeat("a", 300) + `") }`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

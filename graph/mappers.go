@@ -111,11 +111,37 @@ func jsonObject(name string, v any) (map[string]any, error) {
 	return m, nil
 }
 
+// Argument sizes: Rocket.Chat takes these in a URL, so an outsized one is refused here rather
+// than forwarded as a 600 KB query string.
+const (
+	maxNameLen   = 256 // a username, id, search term or role
+	maxListItems = 100 // roles, reasons, exclusions
+)
+
+// checkSize refuses an outsized string or list argument.
+func checkSize(name string, values ...string) error {
+	if len(values) > maxListItems {
+		return badInputf("%s: at most %d values", name, maxListItems)
+	}
+	for _, v := range values {
+		if len(v) > maxNameLen {
+			return badInputf("%s: at most %d characters", name, maxNameLen)
+		}
+	}
+	return nil
+}
+
 // selector turns optional id/username arguments into a user selector: at most one of them, and
 // with required set, exactly one.
 func selector(id, username *string, required bool) (restclient.UserSelector, error) {
 	if id != nil && username != nil {
 		return restclient.UserSelector{}, badInputf("give either id or username, not both")
+	}
+	if err := checkSize("id", deref(id)); err != nil {
+		return restclient.UserSelector{}, err
+	}
+	if err := checkSize("username", deref(username)); err != nil {
+		return restclient.UserSelector{}, err
 	}
 	if id != nil {
 		if strings.TrimSpace(*id) == "" {

@@ -377,6 +377,12 @@ func (r *queryResolver) Users(ctx context.Context, first *int, after *string, fi
 
 // SearchUsers is the resolver for the searchUsers field.
 func (r *queryResolver) SearchUsers(ctx context.Context, term string, exclude []string) ([]model.User, error) {
+	if err := checkSize("term", term); err != nil {
+		return nil, err
+	}
+	if err := checkSize("exclude", exclude...); err != nil {
+		return nil, err
+	}
 	items, err := r.users.Autocomplete(ctx, restclient.AutocompleteOptions{Term: term, Exceptions: exclude})
 	if err != nil {
 		return nil, err
@@ -395,6 +401,9 @@ func (r *queryResolver) SearchUsers(ctx context.Context, term string, exclude []
 func (r *queryResolver) UsernameAvailable(ctx context.Context, username string) (*bool, error) {
 	if strings.TrimSpace(username) == "" {
 		return nil, badInputf("username must not be empty")
+	}
+	if err := checkSize("username", username); err != nil {
+		return nil, err
 	}
 	free, err := r.users.CheckUsernameAvailability(ctx, username)
 	if err != nil {

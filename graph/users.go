@@ -290,6 +290,15 @@ func (r *Resolver) listUsers(ctx context.Context, first *int, after *string, fil
 		err  error
 	)
 	if filter != nil && !emptyFilter(filter) {
+		if err := checkSize("filter.roles", filter.Roles...); err != nil {
+			return nil, err
+		}
+		if err := checkSize("filter.searchTerm", deref(filter.SearchTerm)); err != nil {
+			return nil, err
+		}
+		if err := checkSize("filter.type", deref(filter.Type)); err != nil {
+			return nil, err
+		}
 		opts := restclient.ListByStatusOptions{
 			HasLoggedIn: filter.HasLoggedIn, Type: deref(filter.Type), Roles: filter.Roles,
 			SearchTerm: deref(filter.SearchTerm), Sort: sortOf(orderBy), Offset: offset, Count: count,
