@@ -99,6 +99,7 @@ func run() error {
 	duration := flag.Duration("duration", 10*time.Second, "length of each load phase")
 	concurrency := flag.Int("concurrency", 32, "concurrent keep-alive clients")
 	conns := flag.Int("connections", 200, "open connections for the memory phase")
+	gqlQuery := flag.String("query", query, "GraphQL query sent through the gateway")
 	flag.Parse()
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -122,7 +123,7 @@ func run() error {
 
 	direct := &http.Request{Method: http.MethodGet, Header: authHeaders()}
 	direct.URL, _ = direct.URL.Parse("http://" + backendAddr + "/api/v1/users.list?count=50")
-	body, _ := json.Marshal(map[string]string{"query": query})
+	body, _ := json.Marshal(map[string]string{"query": *gqlQuery})
 	viaGateway := func() *http.Request {
 		r, _ := http.NewRequest(http.MethodPost, gatewayURL+"/graphql", bytes.NewReader(body))
 		r.Header = authHeaders()
@@ -140,9 +141,16 @@ func run() error {
 	mid := backendCalls(backendAddr)
 	gql := load(ctx, viaGateway, *concurrency, *duration)
 	gql.name = "rocketgql: 50 users with presence"
+	if *gqlQuery != query {
+		gql.name = "rocketgql: -query"
+	}
 	after := backendCalls(backendAddr)
 	gql.upstream = float64(after-mid) / float64(gql.requests+gql.errors)
 	rest.upstream = float64(mid-before) / float64(rest.requests+rest.errors)
+
+	// Added latency, measured without queueing: one client at a time on each path.
+	restOne := load(ctx, func() *http.Request { return direct.Clone(ctx) }, 1, *duration/3)
+	gqlOne := load(ctx, viaGateway, 1, *duration/3)
 
 	// Memory with many open connections: `connections` clients, each with its own keep-alive
 	// connection, for a short phase; RSS read at the end while they are still open.
@@ -150,14 +158,15 @@ func run() error {
 	many := load(ctx, viaGateway, *conns, 3*time.Second)
 	many.rssKiB = rssKiB(gateway.Process.Pid)
 
-	latencyAdded := gql.p50 - rest.p50
+	latencyAdded := gqlOne.p50 - restOne.p50
 	fmt.Printf("\n%-40s %10s %10s %10s %8s %12s\n", "path", "req/s", "p50", "p99", "errors", "REST/query")
 	for _, r := range []result{rest, gql} {
 		fmt.Printf("%-40s %10.0f %10s %10s %8d %12.2f\n", r.name, r.rps, r.p50.Round(time.Microsecond), r.p99.Round(time.Microsecond), r.errors, r.upstream)
 	}
 	fmt.Printf("\nconcurrency %d, %s per phase, one machine (%d CPUs) shared by load generator, gateway and backend\n", *concurrency, *duration, runtimeCPUs())
 	fmt.Printf("gateway / direct REST throughput: %.1f%%\n", 100*gql.rps/rest.rps)
-	fmt.Printf("added median latency: %s\n", latencyAdded.Round(time.Microsecond))
+	fmt.Printf("one client at a time: p50 %s direct, %s through the gateway: %s added per request\n",
+		restOne.p50.Round(time.Microsecond), gqlOne.p50.Round(time.Microsecond), latencyAdded.Round(time.Microsecond))
 	fmt.Printf("gateway RSS: %.1f MiB idle, %.1f MiB with %d open connections (%d req, %d errors)\n",
 		float64(idle)/1024, float64(many.rssKiB)/1024, *conns, many.requests, many.errors)
 	if gql.errors > 0 || rest.errors > 0 {
