@@ -142,7 +142,7 @@ func TestFaults(t *testing.T) {
 		t.Run("circuit breaker", func(t *testing.T) {
 			t.Parallel()
 			backend := newCountingBackend(t)
-			base, _ := startGateway(t, faultEnv(backend.URL, "BREAKER_FAILURES", "3", "REST_RETRIES", "0", "BREAKER_OPEN", "300ms"))
+			base, _ := startGateway(t, faultEnv(backend.URL, "BREAKER_FAILURES", "3", "REST_RETRIES", "0", "BREAKER_OPEN", "2s"))
 			client := hgClient(t)
 			backend.setFault(status(503, ``))
 			for range 3 {
@@ -151,16 +151,18 @@ func TestFaults(t *testing.T) {
 			require.Equal(t, int32(3), backend.calls.Load())
 			start := time.Now()
 			got := hgPost(t, client, base, faultCreds, me, nil)
-			assert.Less(t, time.Since(start), 100*time.Millisecond, "an open circuit answers at once")
+			// An open circuit answers without calling: well inside the 2 s open period even on a
+			// loaded CI machine (the call count below is the real proof).
+			assert.Less(t, time.Since(start), time.Second, "an open circuit answers at once")
 			assert.Equal(t, "UPSTREAM_UNAVAILABLE", got.code())
 			assert.Contains(t, got.Errors[0].Message, "too many recent failures")
-			assert.EqualValues(t, 1, got.Errors[0].Extensions["retryAfterSeconds"])
+			assert.Contains(t, []any{1.0, 2.0}, got.Errors[0].Extensions["retryAfterSeconds"])
 			assert.Equal(t, int32(3), backend.calls.Load(), "no call while open")
 
 			backend.setFault(nil)
 			require.Eventually(t, func() bool {
 				return len(hgPost(t, client, base, faultCreds, me, nil).Errors) == 0
-			}, 3*time.Second, 20*time.Millisecond, "a probe after the open period closes the circuit")
+			}, 8*time.Second, 50*time.Millisecond, "a probe after the open period closes the circuit")
 		})
 
 		t.Run("operation deadline", func(t *testing.T) {
