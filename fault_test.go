@@ -118,7 +118,8 @@ func TestFaults(t *testing.T) {
 
 		t.Run("connection refused", func(t *testing.T) {
 			t.Parallel()
-			ln, err := net.Listen("tcp", "127.0.0.1:0")
+			// 127.0.0.2: no other test listens there, so the freed port stays free until reused here.
+			ln, err := net.Listen("tcp", "127.0.0.2:0")
 			require.NoError(t, err)
 			addr := ln.Addr().String()
 			require.NoError(t, ln.Close())
