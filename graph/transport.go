@@ -12,7 +12,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/99designs/gqlgen/graphql"
-	"github.com/99designs/gqlgen/graphql/errcode"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
@@ -128,14 +127,14 @@ func execute(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor,
 	ctx := r.Context()
 	opCtx, errs := exec.CreateOperationContext(ctx, params)
 	if errs != nil {
+		// A request error (parse, validation, variables, limits): GraphQL over HTTP wants 200 for
+		// application/json clients and 400 for application/graphql-response+json, and no "data".
 		status := http.StatusOK
-		if errcode.GetErrorKind(errs) == errcode.KindProtocol {
-			status = http.StatusUnprocessableEntity
-			if ctype == mediaGraphQLResponse {
-				status = http.StatusBadRequest
-			}
+		if ctype == mediaGraphQLResponse {
+			status = http.StatusBadRequest
 		}
-		writeResponse(w, ctype, status, exec.DispatchError(graphql.WithOperationContext(ctx, opCtx), errs))
+		resp := exec.DispatchError(graphql.WithOperationContext(ctx, opCtx), errs)
+		writeRequestErrors(w, ctype, status, resp)
 		return
 	}
 	if queryOnly && opCtx.Operation.Operation != ast.Query {
@@ -169,6 +168,23 @@ func writeResponse(w http.ResponseWriter, ctype string, status int, resp *graphq
 	} else {
 		b, err = json.Marshal(resp)
 	}
+	if err != nil {
+		b = []byte(`{"errors":[{"message":"internal error","extensions":{"code":"INTERNAL"}}]}`)
+		status = http.StatusInternalServerError
+	}
+	h := w.Header()
+	h.Set("Content-Type", ctype)
+	h.Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_, _ = w.Write(b)
+}
+
+// writeRequestErrors answers a request that never executed: errors (and extensions), no data.
+func writeRequestErrors(w http.ResponseWriter, ctype string, status int, resp *graphql.Response) {
+	b, err := json.Marshal(struct {
+		Errors     gqlerror.List  `json:"errors"`
+		Extensions map[string]any `json:"extensions,omitempty"`
+	}{resp.Errors, resp.Extensions})
 	if err != nil {
 		b = []byte(`{"errors":[{"message":"internal error","extensions":{"code":"INTERNAL"}}]}`)
 		status = http.StatusInternalServerError
