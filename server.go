@@ -293,6 +293,7 @@ func runEmulator(ctx context.Context, args []string, stdout io.Writer) error {
 	fs.SetOutput(stdout)
 	listen := fs.String("listen", "127.0.0.1:3000", "address the emulator listens on")
 	unsafeQuery := fs.Bool("allow-unsafe-query", false, "honour users.list query/fields, like ALLOW_UNSAFE_QUERY_AND_FIELDS_API_PARAMS=true")
+	rateLimit := fs.Int("rate-limit", 0, "calls per minute per client IP, route and method, like Rocket.Chat's limiter (0: off)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -300,7 +301,11 @@ func runEmulator(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("emulator: listen on %s: %w", *listen, err)
 	}
-	emu := emulator.New(emulator.Options{AllowUnsafeQuery: *unsafeQuery})
+	opts := emulator.Options{AllowUnsafeQuery: *unsafeQuery}
+	if *rateLimit > 0 {
+		opts.RateLimit = &emulator.RateLimitConfig{Limit: *rateLimit, Window: time.Minute}
+	}
+	emu := emulator.New(opts)
 	base := "http://" + ln.Addr().String()
 	emu.SetSiteURL(base)
 	srv := &http.Server{Handler: emu, ReadHeaderTimeout: 10 * time.Second}
