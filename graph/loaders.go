@@ -97,6 +97,22 @@ type Loaders struct {
 	UserByUsername *dataloader.Loader[string, *restclient.User]
 	// PresenceByID answers nil for a user users.presence left out: that user is offline.
 	PresenceByID *dataloader.Loader[string, *restclient.PresenceEntry]
+
+	// The loaders' caches, read directly by the batches that complete whole lists, so a user or
+	// presence already fetched in this operation is never fetched twice.
+	users    *dataloader.InMemoryCache[string, *restclient.User]
+	presence *dataloader.InMemoryCache[string, *restclient.PresenceEntry]
+}
+
+// cached returns what a loader holds for key once its load has finished (waiting for one in
+// flight); ok is false when the key was never loaded or failed.
+func cached[V any](ctx context.Context, c *dataloader.InMemoryCache[string, V], key string) (v V, ok bool) {
+	thunk, found := c.Get(ctx, key)
+	if !found {
+		return v, false
+	}
+	v, err := thunk()
+	return v, err == nil
 }
 
 type loadersKey struct{}
@@ -116,13 +132,18 @@ func loadersFrom(ctx context.Context) (*Loaders, error) {
 
 func (r *Resolver) newLoaders() *Loaders {
 	c := r.loaderConfig
-	l := &Loaders{}
+	l := &Loaders{
+		users:    dataloader.NewCache[string, *restclient.User](),
+		presence: dataloader.NewCache[string, *restclient.PresenceEntry](),
+	}
 	l.UserByID = dataloader.NewBatchedLoader(r.batchUsersByID(l),
-		dataloader.WithWait[string, *restclient.User](c.Wait))
+		dataloader.WithWait[string, *restclient.User](c.Wait),
+		dataloader.WithCache[string, *restclient.User](l.users))
 	l.UserByUsername = dataloader.NewBatchedLoader(r.batchUsersByUsername(l),
 		dataloader.WithWait[string, *restclient.User](c.Wait))
 	l.PresenceByID = dataloader.NewBatchedLoader(r.batchPresence,
-		dataloader.WithWait[string, *restclient.PresenceEntry](c.Wait))
+		dataloader.WithWait[string, *restclient.PresenceEntry](c.Wait),
+		dataloader.WithCache[string, *restclient.PresenceEntry](l.presence))
 	return l
 }
 

@@ -307,3 +307,18 @@ func TestCallersNeverMix(t *testing.T) {
 	})
 	assert.Equal(t, 2*perIdentity*2, backend.count("/api/v1/users.info"), "one call per distinct user per operation")
 }
+
+// TestUsersAreFetchedOncePerOperation: a user completed by one field is not fetched again by
+// another field of the same operation (the caller appears both as `me` and in the page).
+func TestUsersAreFetchedOncePerOperation(t *testing.T) {
+	t.Parallel()
+	backend := newRecordingBackend(t, newDirectory(60, false).routes())
+	gw := newGateway(t, backend.URL, graph.LoaderConfig{UserLookup: graph.LookupFanOut, Wait: 20 * time.Millisecond})
+	caller := map[string]string{"X-User-Id": "id000", "X-Auth-Token": "t"}
+	resp := gw.do(t, caller, `{ me { id nickname } users(first: 50) { nodes { id nickname } } again: user(id: "id001") { nickname } }`, nil)
+	require.Empty(t, resp.Errors)
+	assert.Equal(t, "nick0", resp.Data["me"].(map[string]any)["nickname"])
+	assert.Equal(t, "nick1", resp.Data["again"].(map[string]any)["nickname"])
+	assert.Equal(t, 1, backend.count("/api/v1/users.list"))
+	assert.Equal(t, 50, backend.count("/api/v1/users.info"), "50 distinct users, each fetched once")
+}

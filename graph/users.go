@@ -133,8 +133,15 @@ func (r *Resolver) completeUsers(ctx context.Context, users []model.User) {
 		graphql.AddError(ctx, err)
 		return
 	}
-	ids := partialIDs(users, func(u *model.User) bool { return !u.Complete })
-	full := make(map[string]*restclient.User, len(ids))
+	full := make(map[string]*restclient.User, len(users))
+	var ids []string // not fetched yet in this operation
+	for _, id := range partialIDs(users, func(u *model.User) bool { return !u.Complete }) {
+		if rec, ok := cached(ctx, l.users, id); ok {
+			full[id] = rec
+		} else {
+			ids = append(ids, id)
+		}
+	}
 	for i, res := range r.fetchUsersByID(ctx, l, ids) {
 		if res.Error != nil {
 			graphql.AddError(ctx, fmt.Errorf("user %s: %w", ids[i], res.Error))
@@ -187,12 +194,20 @@ func (r *Resolver) loadPresence(ctx context.Context, ids []string) (map[string]*
 		return nil, err
 	}
 	out := make(map[string]*restclient.PresenceEntry, len(distinct))
-	for i, res := range r.batchPresence(ctx, distinct) {
+	missing := distinct[:0:0]
+	for _, id := range distinct {
+		if e, ok := cached(ctx, l.presence, id); ok {
+			out[id] = e
+		} else {
+			missing = append(missing, id)
+		}
+	}
+	for i, res := range r.batchPresence(ctx, missing) {
 		if res.Error != nil {
 			return nil, res.Error
 		}
-		out[distinct[i]] = res.Data
-		l.PresenceByID.Prime(ctx, distinct[i], res.Data)
+		out[missing[i]] = res.Data
+		l.PresenceByID.Prime(ctx, missing[i], res.Data)
 	}
 	return out, nil
 }
