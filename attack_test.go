@@ -159,6 +159,12 @@ func TestIntrospectionOffThroughRun(t *testing.T) {
 	base, _ := startGateway(t, map[string]string{"ROCKETCHAT_URL": backend.URL, "GRAPHQL_INTROSPECTION": "false", "LOG_LEVEL": "error"})
 	got := hgPost(t, hgClient(t), base, nil, `{ __schema { queryType { name } } }`, nil)
 	assert.Equal(t, "INTROSPECTION_DISABLED", got.code())
+	got = hgPost(t, hgClient(t), base, nil, `{ __type(name: "User") { name } }`, nil)
+	assert.Equal(t, "INTROSPECTION_DISABLED", got.code())
+	// Federation's SDL stays available: a supergraph is composed from it.
+	got = hgPost(t, hgClient(t), base, nil, `{ _service { sdl } }`, nil)
+	require.Empty(t, got.Errors, string(got.Body))
+	assert.Contains(t, got.Data["_service"].(map[string]any)["sdl"], "type User @key")
 	assert.Zero(t, backend.calls.Load())
 }
 

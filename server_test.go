@@ -15,6 +15,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/rocketgql/rocketgql/emulator"
 )
 
 // lockedBuffer collects run()'s output while the test reads it.
@@ -238,4 +240,22 @@ func TestUnservedMethodsGetACode(t *testing.T) {
 		require.Len(t, body.Errors, 1)
 		assert.Equal(t, "METHOD_NOT_ALLOWED", body.Errors[0].Extensions["code"], method)
 	}
+}
+
+// TestLoginWithTOTP: the two-factor code of a login comes from its code argument or the X-2fa-Code
+// header, and the challenge says so.
+func TestLoginWithTOTP(t *testing.T) {
+	t.Parallel()
+	base, _ := startGateway(t, nil)
+	const login = `mutation { login(user: "totp", password: "demo1234") { me { username } } }`
+	challenge := post(t, base, nil, login, nil)
+	require.Len(t, challenge.Errors, 1)
+	assert.Equal(t, "TWO_FACTOR_REQUIRED", challenge.Errors[0].Extensions["code"])
+	assert.Contains(t, challenge.Errors[0].Message, "retry login with the code argument")
+
+	code, err := emulator.TOTPCode(emulator.TOTPSecret, time.Now())
+	require.NoError(t, err)
+	viaHeader := post(t, base, map[string]string{"X-2fa-Code": code, "X-2fa-Method": "totp"}, login, nil)
+	require.Empty(t, viaHeader.Errors)
+	assert.Equal(t, map[string]any{"me": map[string]any{"username": "totp"}}, viaHeader.Data["login"])
 }

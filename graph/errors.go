@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/rocketgql/rocketgql/graph/model"
@@ -173,6 +174,31 @@ func classifyResponse(er *restclient.ErrorResponse) classified {
 	return classified{code: CodeUpstreamError, message: "Rocket.Chat answered unexpectedly", ext: ext, internal: true}
 }
 
+func rootFieldOf(path ast.Path) string {
+	if len(path) > 0 {
+		if name, ok := path[0].(ast.PathName); ok {
+			return string(name)
+		}
+	}
+	return ""
+}
+
+// forRootField words an error for the root field it happened under, where the generic words would
+// mislead: login is where credentials are obtained, and _entities input comes from a federation
+// gateway's representations.
+func forRootField(root string, c classified) classified {
+	switch {
+	case root == "login" && c.code == CodeUnauthenticated:
+		c.message = "wrong user or password"
+	case root == "login" && c.code == CodeTwoFactorRequired:
+		c.message = "two-factor authentication required: retry login with the code argument (or the X-2fa-Code header)"
+	case root == "_entities" && c.code == CodeInternal:
+		// Not our typed errors: the generated code refusing a malformed representation.
+		c = classified{code: CodeBadUserInput, message: "invalid entity representation: User needs an id or a username string"}
+	}
+	return c
+}
+
 // isUnavailableStatus is a proxy or server saying "not now" rather than "failed".
 func isUnavailableStatus(status int) bool {
 	return status == http.StatusBadGateway || status == http.StatusServiceUnavailable || status == http.StatusGatewayTimeout
@@ -204,7 +230,7 @@ func ErrorPresenter(logger *slog.Logger, requestID func(context.Context) string)
 		if cause == nil {
 			return gqlErr // raised by gqlgen/gqlparser with its own code and message
 		}
-		c := classify(cause, time.Now())
+		c := forRootField(rootFieldOf(gqlErr.Path), classify(cause, time.Now()))
 		if c.internal {
 			logger.ErrorContext(ctx, "resolver error",
 				slog.String("request_id", requestID(ctx)),

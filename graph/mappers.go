@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/99designs/gqlgen/graphql"
+
 	"github.com/rocketgql/rocketgql/graph/model"
 	"github.com/rocketgql/rocketgql/restclient"
 )
@@ -210,4 +212,17 @@ func done(err error) (*bool, error) {
 	}
 	ok := true
 	return &ok, nil
+}
+
+// countRootFields counts the root fields of the current operation with the given name, aliases
+// and fragments included.
+func countRootFields(ctx context.Context, name string) int {
+	op := graphql.GetOperationContext(ctx)
+	n := 0
+	for _, f := range graphql.CollectFields(op, op.Operation.SelectionSet, nil) {
+		if f.Name == name {
+			n++
+		}
+	}
+	return n
 }

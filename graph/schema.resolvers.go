@@ -18,6 +18,13 @@ import (
 
 // Login is the resolver for the login field.
 func (r *mutationResolver) Login(ctx context.Context, user string, password string, code *string) (*model.AuthPayload, error) {
+	if n := countRootFields(ctx, "login"); n > 1 {
+		// Aliased logins would multiply password guesses per request, all from the gateway's IP.
+		return nil, badInputf("one login per request (this one has %d)", n)
+	}
+	if header := r.caller(ctx).TwoFactorCode; code == nil && header != "" {
+		code = &header
+	}
 	res, err := r.session.Login(ctx, restclient.LoginRequest{User: user, Password: password, Code: deref(code)})
 	if err != nil {
 		return nil, err

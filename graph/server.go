@@ -51,9 +51,10 @@ func NewServer(r *Resolver, opts ServerOptions) *handler.Server {
 	limits := newLimitsExtension(opts.Limits, opts.Introspection)
 	srv.SetParserTokenLimit(limits.limits.MaxTokens)
 	srv.Use(limits)
-	if opts.Introspection {
-		srv.Use(extension.Introspection{})
-	}
+	// gqlgen's flag stays on so that federation's `_service { sdl }` keeps answering: a supergraph
+	// cannot be composed without it. __schema and __type are refused by the limits extension when
+	// introspection is off.
+	srv.Use(extension.Introspection{})
 	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
 		return next(r.WithLoaders(ctx))
 	})

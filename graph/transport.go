@@ -197,7 +197,7 @@ func writeRequestErrors(w http.ResponseWriter, ctype string, status int, resp *g
 }
 
 func writeError(w http.ResponseWriter, ctype string, status int, code, message string) {
-	writeResponse(w, ctype, status, &graphql.Response{Errors: gqlerror.List{{
+	writeRequestErrors(w, ctype, status, &graphql.Response{Errors: gqlerror.List{{
 		Message:    message,
 		Extensions: map[string]any{"code": code},
 	}}})
