@@ -221,3 +221,22 @@ func listQueryDropsNickname(t *testing.T, emu http.Handler, headers map[string]s
 	_, has := users[0].(map[string]any)["nickname"]
 	return !has
 }
+
+// TestListQueryShowsTheCallerTheirOwnPrivateFields: in list-query mode an unprivileged caller's
+// own record comes from users.info, which shows them their emails and roles; others' stay hidden.
+func TestListQueryShowsTheCallerTheirOwnPrivateFields(t *testing.T) {
+	t.Parallel()
+	emu := emulator.New(emulator.Options{AllowUnsafeQuery: true, Users: 10})
+	backend := newRecordingBackend(t, map[string]http.HandlerFunc{})
+	backend.Config.Handler = emu
+	id, token, err := emu.IssueLoginToken("demo")
+	require.NoError(t, err)
+	adminID, _, err := emu.IssueLoginToken("admin")
+	require.NoError(t, err)
+	gw := newGateway(t, backend.URL, graph.LoaderConfig{UserLookup: graph.LookupListQuery})
+	resp := gw.do(t, map[string]string{"X-User-Id": id, "X-Auth-Token": token},
+		`query($a: ID!) { me { username emails { address } roles } admin: user(id: $a) { username emails { address } } }`, map[string]any{"a": adminID})
+	require.Empty(t, resp.Errors)
+	assert.Equal(t, map[string]any{"username": "demo", "emails": []any{map[string]any{"address": "demo@example.com"}}, "roles": []any{"user"}}, resp.Data["me"])
+	assert.Equal(t, map[string]any{"username": "admin", "emails": nil}, resp.Data["admin"], "another user's emails stay hidden")
+}

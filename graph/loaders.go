@@ -235,6 +235,15 @@ func (r *Resolver) usersByListQuery(ctx context.Context, ids []string) ([]*datal
 			found[u.ID] = u
 		}
 	}
+	// A listing's projection hides emails, roles and dates from unprivileged callers, the caller's
+	// own included, while users.info shows them to the user itself: fetch the caller's record
+	// there when the listing left its emails out (a privileged caller's listing has them).
+	self := r.caller(ctx).UserID
+	if u, ok := found[self]; ok && u.Emails == nil {
+		if info, err := r.users.Info(ctx, restclient.InfoOptions{UserID: self}); err == nil {
+			found[self] = info
+		}
+	}
 	results := make([]*dataloader.Result[*restclient.User], len(ids))
 	for i, id := range ids {
 		if u, ok := found[id]; ok {
