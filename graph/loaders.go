@@ -158,7 +158,10 @@ func (r *Resolver) batchUsersByID(l *Loaders) dataloader.BatchFunc[string, *rest
 // fetchUsersByID is the body of the by-id batch, also called directly to prefetch a whole list.
 func (r *Resolver) fetchUsersByID(ctx context.Context, l *Loaders, ids []string) []*dataloader.Result[*restclient.User] {
 	var results []*dataloader.Result[*restclient.User]
-	if r.listQueryMode.useListQuery() {
+	// The caller alone (`me`) is one users.info call either way, and only users.info shows the
+	// caller all of their own fields.
+	onlySelf := len(ids) == 1 && ids[0] == r.caller(ctx).UserID
+	if r.listQueryMode.useListQuery() && !onlySelf {
 		var honoured bool
 		results, honoured = r.usersByListQuery(ctx, ids)
 		r.listQueryMode.record(honoured)
