@@ -79,14 +79,6 @@ func postQuery(t *testing.T, url, query string, vars map[string]any) limitsAnswe
 	return postRaw(t, url, "application/json", b)
 }
 
-func repeat(n int, f func(i int) string) string {
-	var b strings.Builder
-	for i := range n {
-		b.WriteString(f(i))
-		b.WriteByte(' ')
-	}
-	return b.String()
-}
 
 func nested(depth int) string {
 	// me { teams { createdBy { teams { createdBy ... { id } } } } }

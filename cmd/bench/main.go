@@ -91,7 +91,6 @@ type result struct {
 	p50, p99  time.Duration
 	upstream  float64 // REST calls per request
 	rssKiB    int
-	rssIdleKB int
 }
 
 func run() error {
