@@ -79,7 +79,6 @@ func postQuery(t *testing.T, url, query string, vars map[string]any) limitsAnswe
 	return postRaw(t, url, "application/json", b)
 }
 
-
 func nested(depth int) string {
 	// me { teams { createdBy { teams { createdBy ... { id } } } } }
 	var b strings.Builder

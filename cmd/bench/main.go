@@ -84,13 +84,13 @@ func serveBackend(addr string) error {
 }
 
 type result struct {
-	name      string
-	requests  int
-	errors    int
-	rps       float64
-	p50, p99  time.Duration
-	upstream  float64 // REST calls per request
-	rssKiB    int
+	name     string
+	requests int
+	errors   int
+	rps      float64
+	p50, p99 time.Duration
+	upstream float64 // REST calls per request
+	rssKiB   int
 }
 
 func run() error {
