@@ -22,6 +22,7 @@ import (
 
 	"github.com/rocketgql/rocketgql/emulator"
 	"github.com/rocketgql/rocketgql/graph"
+	"github.com/rocketgql/rocketgql/graphhttp"
 	"github.com/rocketgql/rocketgql/middleware"
 	"github.com/rocketgql/rocketgql/playground"
 	"github.com/rocketgql/rocketgql/restclient"
@@ -180,7 +181,7 @@ func newGateway(cfg config, backendURL, publicURL string, demo *emulator.Server,
 		Logger:        logger,
 		RequestID:     middleware.RequestIDFrom,
 		Introspection: cfg.Introspection,
-		MaxUploadSize: maxUpload,
+		Transports:    graphhttp.Transports(maxUpload),
 		Limits:        cfg.Limits,
 	})
 	corsOpts := middleware.CORSOptions{AllowedOrigins: cfg.CORSOrigins, AllowCredentials: cfg.CORSCredentials, MaxAge: 10 * time.Minute}

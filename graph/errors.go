@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"log/slog"
 	"math"
-	"net/http"
 	"strings"
 	"time"
 
@@ -41,13 +40,6 @@ const (
 	CodeTooManyDirectives     = "TOO_MANY_DIRECTIVES"
 	CodeTooManyTokens         = "TOO_MANY_TOKENS"
 	CodeIntrospectionDisabled = "INTROSPECTION_DISABLED"
-
-	// Refusals of the HTTP transports (graph/transport.go).
-	CodeBatchingNotSupported = "BATCHING_NOT_SUPPORTED"
-	CodeInvalidUTF8          = "INVALID_UTF8"
-	CodeBadRequest           = "BAD_REQUEST"
-	CodeRequestTooLarge      = "REQUEST_TOO_LARGE"
-	CodeMethodNotAllowed     = "METHOD_NOT_ALLOWED"
 )
 
 // notFoundError is the gateway's own "no such thing", e.g. an id a batch did not return.
@@ -158,11 +150,11 @@ func classifyResponse(er *restclient.ErrorResponse) classified {
 			ext:     ext}
 	}
 	switch {
-	case er.StatusCode == http.StatusUnauthorized:
+	case er.StatusCode == 401:
 		return classified{code: CodeUnauthenticated, message: "authentication required: send X-User-Id and X-Auth-Token of a valid session", ext: ext}
-	case er.StatusCode == http.StatusForbidden || upstreamForbidden[er.ErrorType]:
+	case er.StatusCode == 403 || upstreamForbidden[er.ErrorType]:
 		return classified{code: CodeForbidden, message: orDefault(msg, "not allowed"), ext: ext}
-	case er.StatusCode == http.StatusNotFound || upstreamNotFound[er.ErrorType] || strings.EqualFold(msg, "User not found."):
+	case er.StatusCode == 404 || upstreamNotFound[er.ErrorType] || strings.EqualFold(msg, "User not found."):
 		return classified{code: CodeNotFound, message: orDefault(msg, "not found"), ext: ext}
 	case isUnavailableStatus(er.StatusCode):
 		return classified{code: CodeUpstreamUnavailable, message: "Rocket.Chat is unavailable", ext: ext, internal: true}
@@ -201,7 +193,7 @@ func forRootField(root string, c classified) classified {
 
 // isUnavailableStatus is a proxy or server saying "not now" rather than "failed".
 func isUnavailableStatus(status int) bool {
-	return status == http.StatusBadGateway || status == http.StatusServiceUnavailable || status == http.StatusGatewayTimeout
+	return status == 502 || status == 503 || status == 504
 }
 
 // upstreamMessage drops the `[error-code]` suffix Rocket.Chat appends: the code is in extensions.

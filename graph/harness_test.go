@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/rocketgql/rocketgql/graph"
+	"github.com/rocketgql/rocketgql/graphhttp"
 	"github.com/rocketgql/rocketgql/middleware"
 	"github.com/rocketgql/rocketgql/restclient"
 )
@@ -38,7 +39,7 @@ func newGateway(t testing.TB, backendURL string, loaders graph.LoaderConfig) *ga
 		Loaders: loaders,
 	})
 	require.NoError(t, err)
-	srv := httptest.NewServer(middleware.Auth(graph.NewServer(r, graph.ServerOptions{Introspection: true})))
+	srv := httptest.NewServer(middleware.Auth(graph.NewServer(r, graph.ServerOptions{Introspection: true, Transports: graphhttp.Transports(8 << 20)})))
 	t.Cleanup(srv.Close)
 	return &gateway{URL: srv.URL}
 }

@@ -20,8 +20,8 @@ type ServerOptions struct {
 	RequestID func(context.Context) string
 	// Introspection can be turned off for production.
 	Introspection bool
-	// MaxUploadSize bounds a multipart avatar upload.
-	MaxUploadSize int64
+	// Transports serve the HTTP side (graphhttp.Transports); none given: gqlgen's POST and GET.
+	Transports []graphql.Transport
 	// Limits bounds depth, complexity, aliases, root fields, directives and tokens of an
 	// operation; the zero value applies the defaults.
 	Limits Limits
@@ -40,13 +40,13 @@ func NewServer(r *Resolver, opts ServerOptions) *handler.Server {
 	if opts.RequestID == nil {
 		opts.RequestID = func(context.Context) string { return "" }
 	}
-	if opts.MaxUploadSize <= 0 {
-		opts.MaxUploadSize = 8 << 20
+	if len(opts.Transports) == 0 {
+		opts.Transports = []graphql.Transport{transport.GET{}, transport.POST{}}
 	}
 	srv := handler.New(NewExecutableSchema(Config{Resolvers: r}))
-	srv.AddTransport(getTransport{})
-	srv.AddTransport(postTransport{})
-	srv.AddTransport(uploadTransport{transport.MultipartForm{MaxUploadSize: opts.MaxUploadSize, MaxMemory: opts.MaxUploadSize}})
+	for _, t := range opts.Transports {
+		srv.AddTransport(t)
+	}
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	limits := newLimitsExtension(opts.Limits, opts.Introspection)
 	srv.SetParserTokenLimit(limits.limits.MaxTokens)

@@ -1,4 +1,6 @@
-package graph
+// Package graphhttp is GraphQL over HTTP for the gateway: gqlgen transports that answer every
+// refusal with a GraphQL-shaped error and a stable code, and never echo the request.
+package graphhttp
 
 import (
 	"bytes"
@@ -27,8 +29,27 @@ import (
 //   - GET: queries only; a mutation is refused with 405 METHOD_NOT_ALLOWED and Allow: POST, as
 //     GraphQL over HTTP requires.
 //
-// Both answer application/graphql-response+json when the client accepts it (then refused
-// operations are 400), else application/json (refused operations 422, as gqlgen does).
+// Both answer application/graphql-response+json when the client accepts it (then a request that
+// never executes is 400), else application/json (then 200, as GraphQL over HTTP advises).
+
+// Codes of the HTTP-level refusals (the README's error table lists them with the rest).
+const (
+	CodeBatchingNotSupported = "BATCHING_NOT_SUPPORTED"
+	CodeInvalidUTF8          = "INVALID_UTF8"
+	CodeBadRequest           = "BAD_REQUEST"
+	CodeRequestTooLarge      = "REQUEST_TOO_LARGE"
+	CodeMethodNotAllowed     = "METHOD_NOT_ALLOWED"
+)
+
+// Transports are the gateway's transports: POST and GET, and multipart for avatar uploads of at
+// most maxUpload bytes.
+func Transports(maxUpload int64) []graphql.Transport {
+	return []graphql.Transport{
+		getTransport{},
+		postTransport{},
+		uploadTransport{transport.MultipartForm{MaxUploadSize: maxUpload, MaxMemory: maxUpload}},
+	}
+}
 
 const (
 	mediaGraphQLResponse = "application/graphql-response+json"
