@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -60,7 +61,10 @@ func startGateway(t *testing.T, env map[string]string, args ...string) (string, 
 	})
 	deadline := time.Now().Add(20 * time.Second)
 	for time.Now().Before(deadline) {
-		if m := listeningLine.FindStringSubmatch(out.String()); m != nil {
+		// The banner is several writes: on the emulator, wait for its last line, the demo headers.
+		text := out.String()
+		onEmulator := env["ROCKETCHAT_URL"] == "" && !slices.Contains(args, "-rocketchat-url")
+		if m := listeningLine.FindStringSubmatch(text); m != nil && (!onEmulator || strings.Contains(text, "demo headers (demo): ")) {
 			return m[1], out
 		}
 		select {
