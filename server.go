@@ -16,6 +16,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -207,14 +208,14 @@ func newGateway(cfg config, backendURL, publicURL string, demo *emulator.Server,
 	readiness := &middleware.Readiness{}
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", middleware.Chain(gql,
-		graphQLMethods,
+		allowMethods("use POST (or GET for queries)", http.MethodGet, http.MethodPost),
 		crossOrigin,
 		bodyLimit(cfg.MaxBodyBytes, maxUpload),
 		middleware.CSRF,
 		middleware.Deadline(opTimeout),
 		middleware.Auth))
 	mux.Handle("GET /healthz", readiness.Handler())
-	mux.Handle("/", getOnly(playground.Handler("rocketgql", "/graphql", demoHeaders)))
+	mux.Handle("/", allowMethods("use GET", http.MethodGet, http.MethodHead)(playground.Handler("rocketgql", "/graphql", demoHeaders)))
 	handler := middleware.Chain(mux,
 		middleware.RequestID,
 		middleware.AccessLog(logger),
@@ -224,29 +225,21 @@ func newGateway(cfg config, backendURL, publicURL string, demo *emulator.Server,
 	return &gateway{handler: handler, readiness: readiness, closeIdle: rc.CloseIdleConnections}, nil
 }
 
-// graphQLMethods answers 405 with a code to methods no GraphQL transport serves (PUT, DELETE, …);
-// OPTIONS preflights are answered by the CORS middleware before this.
-func graphQLMethods(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method != http.MethodGet && r.Method != http.MethodPost {
-			w.Header().Set("Allow", "GET, POST")
-			middleware.WriteJSONError(w, http.StatusMethodNotAllowed, "METHOD_NOT_ALLOWED", "use POST (or GET for queries)")
-			return
-		}
-		next.ServeHTTP(w, r)
-	})
-}
-
-// getOnly answers 405 to anything but GET and HEAD (the playground and its assets).
-func getOnly(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method != http.MethodGet && r.Method != http.MethodHead {
-			w.Header().Set("Allow", "GET, HEAD")
-			middleware.WriteJSONError(w, http.StatusMethodNotAllowed, "METHOD_NOT_ALLOWED", "use GET")
-			return
-		}
-		next.ServeHTTP(w, r)
-	})
+// allowMethods answers 405 METHOD_NOT_ALLOWED, with Allow, to any other method: on /graphql
+// to the methods no transport serves (PUT, DELETE, …; CORS preflights are answered before), on
+// the playground to anything but reads.
+func allowMethods(hint string, methods ...string) middleware.Middleware {
+	allow := strings.Join(methods, ", ")
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if !slices.Contains(methods, r.Method) {
+				w.Header().Set("Allow", allow)
+				middleware.WriteJSONError(w, http.StatusMethodNotAllowed, graphhttp.CodeMethodNotAllowed, hint)
+				return
+			}
+			next.ServeHTTP(w, r)
+		})
+	}
 }
 
 // bodyLimit bounds GraphQL bodies, with a larger bound for multipart avatar uploads.

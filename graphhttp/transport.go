@@ -189,15 +189,7 @@ func writeResponse(w http.ResponseWriter, ctype string, status int, resp *graphq
 	} else {
 		b, err = json.Marshal(resp)
 	}
-	if err != nil {
-		b = []byte(`{"errors":[{"message":"internal error","extensions":{"code":"INTERNAL"}}]}`)
-		status = http.StatusInternalServerError
-	}
-	h := w.Header()
-	h.Set("Content-Type", ctype)
-	h.Set("Cache-Control", "no-store")
-	w.WriteHeader(status)
-	_, _ = w.Write(b)
+	writeBody(w, ctype, status, b, err)
 }
 
 // writeRequestErrors answers a request that never executed: errors (and extensions), no data.
@@ -206,7 +198,12 @@ func writeRequestErrors(w http.ResponseWriter, ctype string, status int, resp *g
 		Errors     gqlerror.List  `json:"errors"`
 		Extensions map[string]any `json:"extensions,omitempty"`
 	}{resp.Errors, resp.Extensions})
-	if err != nil {
+	writeBody(w, ctype, status, b, err)
+}
+
+// writeBody writes one JSON answer, or an INTERNAL error when it could not be encoded.
+func writeBody(w http.ResponseWriter, ctype string, status int, b []byte, encodeErr error) {
+	if encodeErr != nil {
 		b = []byte(`{"errors":[{"message":"internal error","extensions":{"code":"INTERNAL"}}]}`)
 		status = http.StatusInternalServerError
 	}
